@@ -1,0 +1,150 @@
+"""Streaming JSONL / CSV reader that knows its byte offset, so a file can be resumed mid-way."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from collections.abc import Iterator
+from typing import IO, Literal
+
+from connectors.records import to_mention
+from monitor.errors import InputError
+from monitor.models import Mention
+
+logger = logging.getLogger(__name__)
+
+Format = Literal["jsonl", "csv"]
+
+
+def guess_format(name: str) -> Format:
+    """`.csv` is CSV; anything else (`.jsonl`, `.ndjson`, `.json`, stdin) is JSON Lines."""
+    return "csv" if name.lower().endswith(".csv") else "jsonl"
+
+
+class RecordReader:
+    """Reads mentions from a binary stream positioned at a line start.
+
+    `offset` is the byte position after the last record returned, which is what a cursor saves.
+    Bad lines (invalid JSON or UTF-8, missing fields) are logged with their line number, counted
+    in `skipped`, and never stop the file.
+    """
+
+    def __init__(
+        self,
+        stream: IO[bytes],
+        *,
+        fmt: Format,
+        connector: str,
+        offset: int = 0,
+        csv_header: list[str] | None = None,
+        label: str = "input",
+    ) -> None:
+        self._stream = stream
+        self._fmt = fmt
+        self._connector = connector
+        self._label = label
+        self.offset = offset
+        self.line_no = 0
+        self.skipped = 0
+        self.eof = False
+        self._header = csv_header
+        self._records = self._iter_records()
+
+    def read(self, max_items: int) -> list[Mention]:
+        """Up to `max_items` valid mentions; sets `eof` when the stream is exhausted."""
+        out: list[Mention] = []
+        for item in self._records:
+            if item is not None:
+                out.append(item)
+                if len(out) >= max_items:
+                    return out
+        self.eof = True
+        return out
+
+    def _iter_records(self) -> Iterator[Mention | None]:
+        if self._fmt == "csv":
+            yield from self._iter_csv()
+        else:
+            yield from self._iter_jsonl()
+
+    def _skip(self, reason: str) -> None:
+        self.skipped += 1
+        logger.warning("%s line %d skipped: %s", self._label, self.line_no, reason)
+
+    def _iter_jsonl(self) -> Iterator[Mention | None]:
+        for raw in self._stream:
+            self.line_no += 1
+            if not raw.endswith(b"\n"):
+                # A line still being written (or a truncated last line): do not consume it.
+                peek = raw.strip()
+                if peek and not _complete_json(peek):
+                    return
+            self.offset += len(raw)
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            try:
+                obj = json.loads(stripped.decode("utf-8"))
+                yield to_mention(obj, connector=self._connector)
+            except UnicodeDecodeError:
+                self._skip("not valid UTF-8")
+                yield None
+            except json.JSONDecodeError as exc:
+                self._skip(f"not valid JSON ({exc.msg})")
+                yield None
+            except InputError as exc:
+                self._skip(str(exc))
+                yield None
+
+    def _lines(self) -> Iterator[str]:
+        for raw in self._stream:
+            self.line_no += 1
+            self.offset += len(raw)
+            try:
+                yield raw.decode("utf-8-sig" if self.line_no == 1 else "utf-8")
+            except UnicodeDecodeError:
+                self._skip("not valid UTF-8")
+                yield raw.decode("utf-8", errors="replace")
+
+    def _iter_csv(self) -> Iterator[Mention | None]:
+        reader = csv.reader(self._lines())
+        header = self._header
+        if header is None:
+            header = next(reader, None)
+            if header is None:
+                return
+            header = [h.strip() for h in header]
+            self._header = header
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                self._skip(f"expected {len(header)} columns, found {len(row)}")
+                yield None
+                continue
+            record: dict[str, object] = {k: v for k, v in zip(header, row, strict=True) if v != ""}
+            if "metrics" in record:
+                try:
+                    record["metrics"] = json.loads(str(record["metrics"]))
+                except json.JSONDecodeError:
+                    self._skip("metrics: not a JSON object")
+                    yield None
+                    continue
+            try:
+                yield to_mention(record, connector=self._connector)
+            except InputError as exc:
+                self._skip(str(exc))
+                yield None
+
+    @property
+    def header(self) -> list[str] | None:
+        return self._header
+
+
+def _complete_json(data: bytes) -> bool:
+    try:
+        json.loads(data)
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True

@@ -1,0 +1,205 @@
+"""The tables of DESIGN 1: mentions, authors, cases, outbox, replies, connector_state, runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.base import Base, BigId, JsonData, UTCDateTime
+
+
+class Author(Base):
+    """A person or account on one platform; counts feed reach and repeat-complainer signals."""
+
+    __tablename__ = "authors"
+    __table_args__ = (UniqueConstraint("source", "handle"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(64))
+    handle: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(255))
+    followers: Mapped[int | None] = mapped_column(Integer)
+    mentions_seen: Mapped[int] = mapped_column(Integer, default=0)
+    complaints_seen: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class MentionRow(Base):
+    """A stored mention with its score; unique on (source, external_id) so nothing is stored twice."""
+
+    __tablename__ = "mentions"
+    __table_args__ = (
+        UniqueConstraint("source", "external_id"),
+        Index(None, "created_at"),
+        Index(None, "label", "created_at"),
+        Index(None, "brand", "created_at"),
+        Index(None, "case_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(64))
+    external_id: Mapped[str] = mapped_column(String(255))
+    connector: Mapped[str] = mapped_column(String(128))
+    brand: Mapped[str | None] = mapped_column(String(128))
+    url: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    lang: Mapped[str | None] = mapped_column(String(8))
+    rating: Mapped[int | None] = mapped_column(SmallInteger)
+    in_reply_to: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    metrics: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+    compound: Mapped[float] = mapped_column(Float)
+    pos: Mapped[float] = mapped_column(Float)
+    neu: Mapped[float] = mapped_column(Float)
+    neg: Mapped[float] = mapped_column(Float)
+    label: Mapped[str] = mapped_column(String(16))
+    scorer: Mapped[str] = mapped_column(String(32))
+    coverage: Mapped[float | None] = mapped_column(Float)
+    topic: Mapped[str | None] = mapped_column(String(64))
+    priority: Mapped[float | None] = mapped_column(Float)
+    reasons: Mapped[list[str] | None] = mapped_column(JsonData)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+
+
+class Case(Base):
+    """A customer's problem as the contact center works it; see monitor.cases for its states."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index(None, "status", "priority"),
+        Index(None, "author_id", "status"),
+        Index(None, "opened_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    brand: Mapped[str | None] = mapped_column(String(128))
+    source: Mapped[str] = mapped_column(String(64))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
+    mention_id: Mapped[int] = mapped_column(BigId)  # the first mention; no FK: mentions → cases already
+    status: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(JsonData)
+    factors: Mapped[dict[str, Any]] = mapped_column(JsonData)
+    topic: Mapped[str | None] = mapped_column(String(64))
+    lang: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(128))
+    assignee: Mapped[str | None] = mapped_column(String(64))
+    mention_count: Mapped[int] = mapped_column(Integer, default=1)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CaseEvent(Base):
+    """Who did what to a case and when: the audit trail and the source of response-time metrics."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (Index(None, "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class OutboxRow(Base):
+    """Everything that leaves repmon, sent by a separate step that may crash and retry safely."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index(None, "state", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(255), unique=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    payload: Mapped[dict[str, Any]] = mapped_column(JsonData)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Reply(Base):
+    """A public answer to a mention: what an agent sent, where, and what the platform said."""
+
+    __tablename__ = "replies"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    idempotency_key: Mapped[str] = mapped_column(String(255), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    mention_id: Mapped[int] = mapped_column(ForeignKey("mentions.id"))
+    agent: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    platform: Mapped[str] = mapped_column(String(64))
+    state: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ConnectorState(Base):
+    """Per-connector cursor and health; the cursor is written in the same transaction as mentions."""
+
+    __tablename__ = "connector_state"
+
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    type: Mapped[str] = mapped_column(String(32))
+    cursor: Mapped[str | None] = mapped_column(Text)
+    last_run_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    last_error_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0)
+    items_total: Mapped[int] = mapped_column(Integer, default=0)
+    last_items: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_total: Mapped[int] = mapped_column(Integer, default=0)
+    excluded_total: Mapped[int] = mapped_column(Integer, default=0)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    newest_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Run(Base):
+    """One `run --once`, import or scheduled poll, with what it did."""
+
+    __tablename__ = "runs"
+    __table_args__ = (Index(None, "started_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    command: Mapped[str] = mapped_column(String(32))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
+    error: Mapped[str | None] = mapped_column(Text)

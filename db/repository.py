@@ -1,0 +1,150 @@
+"""Set-based SQL for the ingest path: one statement per batch, not one per mention."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Insert, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from db.models import Author, Case, ConnectorState, MentionRow, OutboxRow
+from monitor.cases import OPEN
+
+_IN_CHUNK = 400  # stay below SQLite's bound-parameter limit with (source, external_id) pairs
+
+
+def _insert(session: Session, table: Any) -> Insert:
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)  # type: ignore[no-any-return]
+
+
+def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (source, external_id) pairs are stored already."""
+    wanted = list(keys)
+    found: set[tuple[str, str]] = set()
+    for start in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[start : start + _IN_CHUNK]
+        rows = session.execute(
+            select(MentionRow.source, MentionRow.external_id).where(
+                tuple_(MentionRow.source, MentionRow.external_id).in_(chunk)
+            )
+        )
+        found.update((source, external_id) for source, external_id in rows)
+    return found
+
+
+def upsert_authors(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], Author]:
+    """Insert or update authors; returns their current state keyed by (source, handle).
+
+    Counts are added, followers take the newest known value, first-seen keeps the oldest.
+    """
+    if not rows:
+        return {}
+    stmt = _insert(session, Author).values(list(rows))
+    excluded = stmt.excluded
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Author.source, Author.handle],
+        set_={
+            "name": excluded.name,
+            "followers": _coalesce(excluded.followers, Author.followers),
+            "mentions_seen": Author.mentions_seen + excluded.mentions_seen,
+            "complaints_seen": Author.complaints_seen + excluded.complaints_seen,
+            "last_seen_at": excluded.last_seen_at,
+        },
+    ).returning(Author)
+    authors = session.scalars(stmt, execution_options={"populate_existing": True}).all()
+    return {(a.source, a.handle): a for a in authors}
+
+
+def _coalesce(first: Any, second: Any) -> Any:
+    from sqlalchemy import func
+
+    return func.coalesce(first, second)
+
+
+def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """Insert what is new and return the ids of the rows this call actually inserted.
+
+    ON CONFLICT DO NOTHING makes a concurrent or repeated insert harmless; only rows that came
+    back from RETURNING get cases, so a mention never opens two cases.
+    """
+    if not rows:
+        return {}
+    stmt = (
+        _insert(session, MentionRow)
+        .on_conflict_do_nothing(index_elements=[MentionRow.source, MentionRow.external_id])
+        .returning(MentionRow.id, MentionRow.source, MentionRow.external_id)
+    )
+    result = session.execute(stmt, list(rows))
+    return {(source, external_id): mention_id for mention_id, source, external_id in result}
+
+
+def open_cases_by_author(session: Session, author_ids: Iterable[int]) -> dict[int, Case]:
+    """The newest open case of each author (a new complaint joins it instead of opening one)."""
+    ids = sorted(set(author_ids))
+    found: dict[int, Case] = {}
+    for start in range(0, len(ids), _IN_CHUNK):
+        chunk = ids[start : start + _IN_CHUNK]
+        cases = session.scalars(
+            select(Case)
+            .where(Case.author_id.in_(chunk), Case.status.in_(OPEN))
+            .order_by(Case.opened_at)
+        )
+        for case in cases:
+            if case.author_id is not None:
+                found[case.author_id] = case
+    return found
+
+
+def enqueue(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    payload: dict[str, Any],
+    now: datetime,
+    case_id: int | None = None,
+) -> None:
+    """Add an outbox row unless one with the same idempotency key exists."""
+    stmt = (
+        _insert(session, OutboxRow)
+        .values(
+            key=key,
+            kind=kind,
+            case_id=case_id,
+            payload=payload,
+            state="pending",
+            attempts=0,
+            next_attempt_at=now,
+            created_at=now,
+        )
+        .on_conflict_do_nothing(index_elements=[OutboxRow.key])
+    )
+    session.execute(stmt)
+
+
+def connector_state(session: Session, name: str, type_name: str) -> ConnectorState:
+    """The state row of a connector, created on first use; locked for update on PostgreSQL."""
+    state = session.get(ConnectorState, name, with_for_update=_for_update(session))
+    if state is None:
+        state = ConnectorState(
+            name=name,
+            type=type_name,
+            consecutive_failures=0,
+            items_total=0,
+            last_items=0,
+            skipped_total=0,
+            excluded_total=0,
+            paused=False,
+        )
+        session.add(state)
+        session.flush()
+    return state
+
+
+def _for_update(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"

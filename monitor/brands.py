@@ -1,0 +1,44 @@
+"""Which brand a mention is about, and whether it is noise the brand's `exclude` terms drop."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from monitor.textnorm import keyword_pattern
+
+
+@dataclass(frozen=True, slots=True)
+class BrandRule:
+    name: str
+    keywords: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+
+
+class BrandMatcher:
+    """First brand whose keywords appear; a connector's own `brand` wins (reviews rarely say it).
+
+    With no keyword match the first configured brand is assumed: the connector's query already
+    chose the item, and an app review is about the app whatever its words.
+    """
+
+    def __init__(self, brands: list[tuple[str, list[str], list[str]]]) -> None:
+        self._rules = [
+            BrandRule(name, keyword_pattern(keywords), keyword_pattern(exclude))
+            for name, keywords, exclude in brands
+        ]
+
+    def brand_of(self, folded_text: str, connector_brand: str | None = None) -> str | None:
+        if connector_brand:
+            return connector_brand
+        for rule in self._rules:
+            if rule.keywords is not None and rule.keywords.search(folded_text):
+                return rule.name
+        return self._rules[0].name if self._rules else None
+
+    def is_excluded(self, folded_text: str, brand: str | None) -> bool:
+        for rule in self._rules:
+            if (brand is None or rule.name == brand) and rule.exclude is not None:
+                if rule.exclude.search(folded_text):
+                    return True
+        return False

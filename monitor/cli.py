@@ -1,0 +1,367 @@
+"""`repmon` command line (DESIGN 3.1). Exit codes: 0 ok, 1 partial failure, 2 usage/config error."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+
+from monitor import __version__
+from monitor.app import App
+from monitor.config import AppConfig, config_path, load_config, masked
+from monitor.errors import ConfigError, RepmonError, StorageError
+
+app = typer.Typer(
+    name="repmon",
+    help="Listen where customers complain, rank what matters, answer it from the contact center.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+config_app = typer.Typer(help="Configuration commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(config_app, name="config")
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="config file (default ./config.yaml or $REPMON_CONFIG)"),
+]
+VerboseOpt = Annotated[int, typer.Option("--verbose", "-v", count=True, help="more log output")]
+FormatOpt = Annotated[str, typer.Option("--format", help="table or json")]
+T = TypeVar("T")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="print the version")] = False,
+) -> None:
+    if version:
+        out.print(f"repmon {__version__}")
+        raise typer.Exit(0)
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _load(config: Path | None, verbose: int = 0) -> AppConfig:
+    from monitor.logconfig import setup_logging
+
+    try:
+        cfg = load_config(config)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+    secrets = [
+        s.get_secret_value()
+        for s in (cfg.slack.bot_token, cfg.slack.app_token, cfg.slack.signing_secret)
+        if s is not None
+    ]
+    setup_logging(verbose, secrets=secrets)
+    return cfg
+
+
+@contextmanager
+def _opened(cfg: AppConfig) -> Iterator[App]:
+    try:
+        application = App.open(cfg)
+    except (StorageError, ConfigError) as exc:
+        raise _fail(str(exc)) from exc
+    try:
+        yield application
+    finally:
+        application.close()
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in {"table", "json"}:
+        raise _fail(f"--format must be table or json, not {fmt!r}")
+
+
+@app.command()
+def run(
+    once: Annotated[bool, typer.Option("--once", help="run one cycle and exit (for cron)")] = False,
+    force: Annotated[bool, typer.Option("--force", help="poll connectors even if not due")] = False,
+    connector: Annotated[
+        list[str] | None, typer.Option("--connector", help="only this connector (repeatable)")
+    ] = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Poll due connectors, score, rank, store, and deliver new cases (one cycle)."""
+    if not once:
+        raise _fail("use `repmon run --once` from cron; a long-running daemon is `repmon serve`")
+    cfg = _load(config, verbose)
+    responder = _responder(cfg)
+    from monitor.runner import finish_run, run_once, start_run
+    from responders.outbox import send_pending
+
+    with _opened(cfg) as application:
+        run_id = start_run(application, "run")
+        outcomes = run_once(application, force=force, only=connector or None)
+        sent = send_pending(application.engine, application.factory, responder, clock=application.clock)
+        failed = [o for o in outcomes if o.status == "failed"]
+        stats = {o.connector: {"status": o.status, **o.result.as_dict()} for o in outcomes}
+        finish_run(application, run_id, "partial" if failed else "ok", stats)
+    table = Table(title="repmon run --once", title_justify="left")
+    for column in ("connector", "status", "new", "duplicates", "skipped", "excluded", "cases", "joined"):
+        table.add_column(column, justify="left" if column in {"connector", "status"} else "right")
+    for o in outcomes:
+        r = o.result
+        table.add_row(
+            o.connector, o.status if not o.error else f"failed: {o.error}", str(r.stored),
+            str(r.duplicates), str(r.skipped), str(r.excluded), str(r.cases_opened), str(r.cases_joined),
+        )
+    err.print(table)
+    err.print(f"outbox: {sent.sent} delivered, {sent.failed} to retry, {sent.dead} given up")
+    if failed or sent.dead:
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    file: Annotated[str, typer.Argument(help="JSONL or CSV file, or - for stdin")],
+    fmt: Annotated[str, typer.Option("--format", help="auto, jsonl or csv")] = "auto",
+    batch_size: Annotated[int, typer.Option(min=1, max=100_000)] = 1000,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Ingest mentions from a file (DESIGN 3.4) through the same pipeline as connectors."""
+    from connectors.filereader import RecordReader, guess_format
+    from monitor.pipeline import BatchResult
+    from monitor.runner import finish_run, start_run
+
+    if fmt not in {"auto", "jsonl", "csv"}:
+        raise _fail(f"--format must be auto, jsonl or csv, not {fmt!r}")
+    cfg = _load(config, verbose)
+    resolved = guess_format(file) if fmt == "auto" else fmt
+    stream: IO[bytes]
+    total: int | None = None
+    if file == "-":
+        stream = sys.stdin.buffer
+    else:
+        path = Path(file)
+        try:
+            stream = path.open("rb")
+            total = path.stat().st_size
+        except OSError as exc:
+            raise _fail(f"cannot open {file}: {exc.strerror or exc}") from exc
+    totals = BatchResult()
+    with _opened(cfg) as application, stream:
+        run_id = start_run(application, "import")
+        reader = RecordReader(
+            stream, fmt=resolved, connector="import", label=file if file != "-" else "stdin"  # type: ignore[arg-type]
+        )
+        progress = Progress(
+            TextColumn("importing"), BarColumn(), TextColumn("{task.fields[stored]} new"),
+            TransferSpeedColumn(), console=err, transient=True, disable=not err.is_terminal,
+        )
+        with progress:
+            task = progress.add_task("import", total=total, stored=0)
+            while not reader.eof:
+                skipped_before = reader.skipped
+                mentions = reader.read(batch_size)
+                totals.add(application.pipeline.ingest(mentions, skipped=reader.skipped - skipped_before))
+                progress.update(task, completed=reader.offset, stored=totals.stored)
+        finish_run(application, run_id, "ok", totals.as_dict())
+    err.print(
+        f"imported {totals.stored} new mentions ({totals.duplicates} already stored, "
+        f"{totals.skipped} skipped as invalid, {totals.excluded} excluded as noise); "
+        f"{totals.cases_opened} cases opened, {totals.cases_joined} joined"
+    )
+    if totals.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def score(
+    file: Annotated[str, typer.Argument(help="JSONL with text, optional lang, rating, id; - for stdin")] = "-",
+    config: ConfigOpt = None,
+) -> None:
+    """Score texts: JSONL in, one JSON object out per line (DESIGN 3.5)."""
+    from monitor.scoring import build_scorer
+
+    path = config_path(config)
+    if config is None and not path.exists():
+        scorer = build_scorer(["en", "es", "fr"])
+    else:
+        cfg = _load(config)
+        scorer = build_scorer(
+            cfg.scoring.languages,
+            negative_threshold=cfg.scoring.negative_threshold,
+            positive_threshold=cfg.scoring.positive_threshold,
+        )
+    try:
+        source = sys.stdin if file == "-" else open(file, encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as exc:
+        raise _fail(f"cannot open {file}: {exc.strerror or exc}") from exc
+    errors = 0
+    with source:
+        for number, line in enumerate(source, start=1):
+            if not line.strip():
+                continue
+            try:
+                result = _score_line(scorer.score, line)
+            except ValueError as exc:
+                errors += 1
+                result = {"line": number, "error": str(exc)}
+            sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    if errors:
+        raise typer.Exit(1)
+
+
+def _score_line(score_fn: Callable[..., Any], line: str) -> dict[str, Any]:
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc.msg}") from None
+    if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        raise ValueError("expected an object with a string `text`")
+    rating = obj.get("rating")
+    if rating is not None and (not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5):
+        raise ValueError("rating must be an integer from 1 to 5")
+    lang = obj.get("lang") if isinstance(obj.get("lang"), str) else None
+    result = score_fn(obj["text"], lang=lang, rating=rating)
+    return {"id": obj.get("id"), **result.as_dict()}
+
+
+@app.command()
+def queue(
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 20,
+    fmt: FormatOpt = "table",
+    config: ConfigOpt = None,
+) -> None:
+    """Open cases, highest priority first, with the reasons for their rank."""
+    from monitor.queries import queue as queue_query
+
+    _check_format(fmt)
+    cfg = _load(config)
+    with _opened(cfg) as application, application.factory() as session:
+        items = queue_query(
+            session, policy=application.pipeline.policy, now=application.clock(), limit=limit
+        )
+    if fmt == "json":
+        sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table(title=f"open cases (top {limit})", title_justify="left", show_lines=True)
+    for column in ("#", "priority", "why", "source", "author", "text", "status"):
+        table.add_column(column, overflow="fold")
+    for item in items:
+        stars = f" {item['rating']}★" if item["rating"] else ""
+        table.add_row(
+            str(item["id"]), f"{item['priority']:.2f}", "\n".join(item["reasons"]),
+            f"{item['source']}{stars} {item['lang'] or ''}", item["author"] or "-",
+            _clip(item["text"], 140), item["status"],
+        )
+    out.print(table)
+
+
+@app.command()
+def status(fmt: FormatOpt = "table", config: ConfigOpt = None) -> None:
+    """Per-connector health, outbox backlog and schema revision; exit 1 if something needs care."""
+    from db.migrate import current_revision
+    from monitor.queries import status as status_query
+
+    _check_format(fmt)
+    cfg = _load(config)
+    with _opened(cfg) as application, application.factory() as session:
+        data = status_query(
+            session,
+            connectors=[(c.name, c.type, c.enabled) for c in cfg.connectors],
+            now=application.clock(),
+        )
+        data["db_revision"] = current_revision(application.engine)
+    attention = any(c["enabled"] and (c["failures"] or c["paused"]) for c in data["connectors"])
+    attention = attention or data["outbox"]["failed_or_dead"] > 0
+    data["needs_attention"] = attention
+    if fmt == "json":
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+    else:
+        table = Table(title="connectors", title_justify="left")
+        for column in ("name", "type", "last run", "items", "skipped", "lag", "state", "last error"):
+            table.add_column(column, overflow="fold")
+        for c in data["connectors"]:
+            state = "paused" if c["paused"] else "off" if not c["enabled"] else (
+                f"failing ×{c['failures']}" if c["failures"] else "ok"
+            )
+            lag = "-" if c["lag_seconds"] is None else f"{c['lag_seconds'] // 3600} h"
+            table.add_row(
+                c["name"], c["type"], c["last_run"] or "never", str(c["items"]), str(c["skipped"]),
+                lag, state, c["last_error"] or "",
+            )
+        out.print(table)
+        ob = data["outbox"]
+        out.print(
+            f"outbox: {ob['pending']} pending, {ob['failed_or_dead']} given up, {ob['sent']} sent · "
+            f"{data['mentions']} mentions · {data['open_cases']} open cases · "
+            f"schema {data['db_revision']}"
+        )
+    if attention:
+        raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOpt = None) -> None:
+    """Apply Alembic migrations up to the newest revision."""
+    from db import migrate
+
+    cfg = _load(config)
+    with _opened_upgrade(cfg) as revision:
+        out.print(f"database at revision {revision}")
+
+
+@contextmanager
+def _opened_upgrade(cfg: AppConfig) -> Iterator[str | None]:
+    from db import migrate
+
+    try:
+        application = App.open(cfg, upgrade=True)
+    except (StorageError, RepmonError) as exc:
+        raise _fail(str(exc)) from exc
+    try:
+        yield migrate.current_revision(application.engine)
+    finally:
+        application.close()
+
+
+@config_app.command("check")
+def config_check(config: ConfigOpt = None) -> None:
+    """Validate config and env vars; print the effective config with secrets masked."""
+    import yaml
+
+    cfg = _load(config)
+    out.print(f"# {cfg.path} is valid", highlight=False)
+    out.print(yaml.safe_dump(masked(cfg), sort_keys=False, allow_unicode=True), highlight=False)
+
+
+def _responder(cfg: AppConfig) -> Any:
+    if cfg.slack.enabled:
+        raise _fail(
+            "slack.enabled is true, but this version delivers cards to the console only; "
+            "set slack.enabled: false"
+        )
+    from responders.console import ConsoleResponder
+
+    return ConsoleResponder(out)
+
+
+def _clip(text: str, limit: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,289 @@
+"""config.yaml → strict, typed settings (DESIGN 3.2), with `${VAR}` expansion and clear errors."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import Field, SecretStr, SerializeAsAny, ValidationError, field_validator
+
+from connectors.base import ConnectorSettings
+from connectors.registry import settings_model
+from monitor.configtypes import Duration, ScheduleConfig, Strict
+from monitor.errors import ConfigError
+
+DEFAULT_CONFIG = "config.yaml"
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+
+
+class DatabaseConfig(Strict):
+    url: str = "sqlite:///repmon.db"
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("use sqlite:///PATH or postgresql+psycopg://USER@HOST/DB")
+        return value
+
+
+class BrandConfig(Strict):
+    name: str = Field(min_length=1)
+    keywords: list[str] = []
+    exclude: list[str] = []
+
+
+class ScoringConfig(Strict):
+    negative_threshold: float = Field(-0.05, le=0)
+    positive_threshold: float = Field(0.05, ge=0)
+    languages: list[str] = ["en", "es", "fr"]
+
+
+class RankingWeights(Strict):
+    """How far each signal alone can raise priority (0–1); see monitor.ranking."""
+
+    severity: float = Field(1.0, ge=0, le=1)
+    reach: float = Field(0.5, ge=0, le=1)
+    rating: float = Field(0.8, ge=0, le=1)
+    urgency: float = Field(0.7, ge=0, le=1)
+    waiting: float = Field(0.2, ge=0, le=1)
+
+
+class RankingConfig(Strict):
+    min_priority: float = Field(0.3, ge=0, le=1)
+    weights: RankingWeights = RankingWeights()
+    reach_full_at: int = Field(1_000_000, gt=10)
+    waiting_full_after: Duration = timedelta(hours=24)
+
+
+class RuleMatch(Strict):
+    lang: str | list[str] | None = None
+    topic: str | list[str] | None = None
+    source: str | list[str] | None = None
+    brand: str | list[str] | None = None
+    max_rating: int | None = Field(None, ge=1, le=5)
+    min_priority: float | None = Field(None, ge=0, le=1)
+
+
+class RoutingRule(Strict):
+    match: RuleMatch = RuleMatch()
+    channel: str | None = None
+    assign: Literal["none", "round_robin", "least_loaded"] = "none"
+    agents: list[str] = []
+
+
+class RoutingConfig(Strict):
+    rules: list[RoutingRule] = []
+    default_channel: str = "#care"
+
+
+class SlackConfig(Strict):
+    enabled: bool = False
+    bot_token: SecretStr | None = None
+    app_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    base_url: str = "https://slack.com/api/"
+
+
+class ReportSchedule(Strict):
+    cron: str
+    channel: str | None = None
+
+    @field_validator("cron")
+    @classmethod
+    def _valid_cron(cls, value: str) -> str:
+        ScheduleConfig(cron=value)
+        return value
+
+
+class ReportsConfig(Strict):
+    daily: ReportSchedule | None = None
+    weekly: ReportSchedule | None = None
+
+
+class SpikeConfig(Strict):
+    window: Duration = timedelta(hours=1)
+    baseline: Duration = timedelta(days=7)
+    sigma: float = Field(3.0, gt=0)
+    min_count: int = Field(5, ge=1)
+    cooldown: Duration = timedelta(hours=6)
+
+
+class SilenceConfig(Strict):
+    after: Duration = timedelta(hours=6)
+
+
+class AlertsConfig(Strict):
+    spike: SpikeConfig = SpikeConfig()
+    silence: SilenceConfig = SilenceConfig()
+
+
+class AppConfig(Strict):
+    """The whole of config.yaml; `path` is where it was read from."""
+
+    database: DatabaseConfig = DatabaseConfig()
+    brands: list[BrandConfig] = []
+    connectors: list[SerializeAsAny[ConnectorSettings]] = []
+    scoring: ScoringConfig = ScoringConfig()
+    ranking: RankingConfig = RankingConfig()
+    topics: dict[str, list[str]] = {}
+    routing: RoutingConfig = RoutingConfig()
+    slack: SlackConfig = SlackConfig()
+    reports: ReportsConfig = ReportsConfig()
+    alerts: AlertsConfig = AlertsConfig()
+    path: Path | None = None
+
+    @field_validator("connectors")
+    @classmethod
+    def _unique_names(cls, value: list[ConnectorSettings]) -> list[ConnectorSettings]:
+        names = [c.name for c in value]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"connector names must be unique: {', '.join(dupes)}")
+        return value
+
+    def connector(self, name: str) -> ConnectorSettings:
+        for settings in self.connectors:
+            if settings.name == name:
+                return settings
+        raise ConfigError(f"no connector named {name!r} in {self.path}")
+
+    @property
+    def base_dir(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+
+def config_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """`--config`, else `$REPMON_CONFIG`, else ./config.yaml."""
+    return Path(explicit or os.environ.get("REPMON_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_config(
+    path: str | os.PathLike[str] | None = None, *, env: Mapping[str, str] | None = None
+) -> AppConfig:
+    """Read, expand and validate; every problem is reported at once, each with its key path."""
+    file = config_path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {file}: {exc.strerror or exc}") from exc
+    try:
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: the top level must be a mapping of keys")
+    return parse_config(data, base_dir=file.resolve().parent, path=file, env=env)
+
+
+def parse_config(
+    data: Mapping[str, Any],
+    *,
+    base_dir: Path,
+    path: Path | None = None,
+    env: Mapping[str, str] | None = None,
+) -> AppConfig:
+    """Validate an already-parsed mapping (used by tests and `load_config`)."""
+    problems: list[str] = []
+    expanded = _expand(dict(data), env if env is not None else os.environ, (), True, problems)
+    context = {"base_dir": base_dir}
+    connectors: list[Any] = []
+    raw_connectors = expanded.get("connectors") or []
+    if not isinstance(raw_connectors, list):
+        problems.append("connectors: must be a list of connector blocks")
+        raw_connectors = []
+    for index, block in enumerate(raw_connectors):
+        where = f"connectors[{index}]"
+        if not isinstance(block, dict):
+            problems.append(f"{where}: must be a mapping")
+            continue
+        try:
+            model = settings_model(str(block.get("type", "")))
+        except ConfigError as exc:
+            problems.append(f"{where}.type: {exc}")
+            continue
+        try:
+            connectors.append(model.model_validate(block, context=context))
+        except ValidationError as exc:
+            problems.extend(_describe(exc, prefix=where))
+    expanded["connectors"] = connectors
+    expanded["path"] = path
+    try:
+        config = AppConfig.model_validate(expanded, context=context)
+    except ValidationError as exc:
+        problems.extend(_describe(exc))
+        config = None
+    if problems or config is None:
+        header = f"invalid configuration{f' in {path}' if path else ''}:"
+        raise ConfigError("\n  ".join([header, *problems]))
+    database_url = _resolve_sqlite(config.database.url, base_dir)
+    return config.model_copy(update={"database": DatabaseConfig(url=database_url)})
+
+
+def _expand(
+    node: Any, env: Mapping[str, str], loc: tuple[str | int, ...], enabled: bool, problems: list[str]
+) -> Any:
+    """Replace `${NAME}` / `${NAME:-default}`; a missing NAME in an enabled block is a problem."""
+    if isinstance(node, dict):
+        active = enabled and node.get("enabled", True) is not False
+        return {k: _expand(v, env, (*loc, str(k)), active, problems) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_expand(v, env, (*loc, i), enabled, problems) for i, v in enumerate(node)]
+    if not isinstance(node, str) or "${" not in node:
+        return node
+
+    def substitute(match: re.Match[str]) -> str:
+        name, default = match.group(1), match.group(2)
+        if name in env:
+            return env[name]
+        if default is not None:
+            return default
+        if enabled:
+            problems.append(f"{_format_loc(loc)}: environment variable {name} is not set")
+        return ""
+
+    return _VAR.sub(substitute, node)
+
+
+def _describe(exc: ValidationError, prefix: str = "") -> list[str]:
+    lines = []
+    for error in exc.errors(include_url=False, include_input=False):
+        loc = _format_loc(tuple(error["loc"]), prefix)
+        message = "unknown key" if error["type"] == "extra_forbidden" else error["msg"]
+        lines.append(f"{loc}: {message}")
+    return lines
+
+
+def _format_loc(loc: tuple[Any, ...], prefix: str = "") -> str:
+    out = prefix
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif not str(part).startswith(("function-", "function_")):
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _resolve_sqlite(url: str, base_dir: Path) -> str:
+    """`sqlite:///repmon.db` is next to config.yaml, wherever repmon is started from."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return url
+    rest = url[len(prefix) :]
+    if not rest or rest.startswith((":memory:", "file:")) or Path(rest).is_absolute():
+        return url
+    return prefix + str((base_dir / rest).resolve())
+
+
+def masked(config: AppConfig) -> dict[str, Any]:
+    """The effective config as plain data, secrets and database passwords masked."""
+    from sqlalchemy.engine import make_url
+
+    data = config.model_dump(mode="json", exclude={"path"})
+    data["database"]["url"] = make_url(config.database.url).render_as_string(hide_password=True)
+    return data

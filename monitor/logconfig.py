@@ -1,0 +1,55 @@
+"""Logging set-up with a filter that masks secrets wherever they appear in a record."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Iterable
+
+MASK = "***"
+_TOKEN_PATTERNS = [
+    (re.compile(r"xox[abposr]-[A-Za-z0-9-]{8,}"), MASK),  # Slack bot / user tokens
+    (re.compile(r"xapp-[A-Za-z0-9-]{8,}"), MASK),  # Slack app-level tokens
+    (re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=%-]{12,}"), r"\1" + MASK),
+    (re.compile(r"(?i)(postgres(?:ql)?(?:\+\w+)?://[^:/@\s]+:)[^@\s]+(@)"), r"\1" + MASK + r"\2"),
+]
+
+
+class RedactingFilter(logging.Filter):
+    """Replaces known secret values and token-shaped strings with *** before a record is written."""
+
+    def __init__(self, secrets: Iterable[str] = ()) -> None:
+        super().__init__()
+        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, MASK)
+        for pattern, replacement in _TOKEN_PATTERNS:
+            text = pattern.sub(replacement, text)
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        redacted = self.redact(message)
+        if record.exc_info and record.exc_info[1] is not None:
+            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        record.msg, record.args = redacted, None
+        return True
+
+
+def setup_logging(verbosity: int = 0, *, secrets: Iterable[str] = ()) -> None:
+    """WARNING by default, INFO with -v, DEBUG with -vv; always to stderr, always redacted."""
+    level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(RedactingFilter(secrets))
+    root = logging.getLogger()
+    for existing in list(root.handlers):
+        if getattr(existing, "_repmon", False):
+            root.removeHandler(existing)
+    handler._repmon = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(level)

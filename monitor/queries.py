@@ -1,0 +1,116 @@
+"""Read models for the CLI: the open-case queue (re-ranked by waiting time) and system status."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.models import Author, Case, ConnectorState, MentionRow, OutboxRow
+from monitor.cases import OPEN
+from monitor.pipeline import FOLLOW_UP_REASON
+from monitor.ranking import RankingPolicy, rerank
+from monitor.records import iso
+
+
+def queue(session: Session, *, policy: RankingPolicy, now: datetime, limit: int) -> list[dict[str, Any]]:
+    """Open cases, highest current priority first; waiting time is re-applied at `now`.
+
+    Snoozed cases whose time has not come are left out.
+    """
+    rows = session.execute(
+        select(Case.id, Case.factors, Case.opened_at, Case.snoozed_until, Case.status).where(
+            Case.status.in_(OPEN)
+        )
+    ).all()
+    ranked: list[tuple[float, int, list[str]]] = []
+    for case_id, factors, opened_at, snoozed_until, status in rows:
+        if status == "snoozed" and snoozed_until and snoozed_until > now:
+            continue
+        created = factors.get("created_at")
+        since = datetime.fromisoformat(created) if created else opened_at
+        ranking = rerank(factors, waiting=max(now - since, timedelta(0)), policy=policy)
+        reasons = ranking.reasons
+        if factors.get("follow_up"):
+            reasons = [*reasons, FOLLOW_UP_REASON]
+        ranked.append((ranking.priority, case_id, reasons))
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    top = ranked[:limit]
+    details = _details(session, [case_id for _, case_id, _ in top])
+    return [
+        {"id": case_id, "priority": priority, "reasons": reasons, **details[case_id]}
+        for priority, case_id, reasons in top
+        if case_id in details
+    ]
+
+
+def _details(session: Session, case_ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not case_ids:
+        return {}
+    stmt = (
+        select(Case, MentionRow, Author.handle)
+        .join(MentionRow, MentionRow.id == Case.mention_id)
+        .outerjoin(Author, Author.id == MentionRow.author_id)
+        .where(Case.id.in_(case_ids))
+    )
+    out: dict[int, dict[str, Any]] = {}
+    for case, mention, handle in session.execute(stmt):
+        out[case.id] = {
+            "status": case.status,
+            "source": mention.source,
+            "url": mention.url,
+            "author": handle,
+            "text": mention.text,
+            "lang": mention.lang,
+            "label": mention.label,
+            "rating": mention.rating,
+            "opened_at": iso(case.opened_at),
+            "channel": case.channel,
+            "topic": case.topic,
+            "mentions": case.mention_count,
+        }
+    return out
+
+
+def status(session: Session, *, connectors: list[tuple[str, str, bool]], now: datetime) -> dict[str, Any]:
+    """Per-connector health, outbox backlog and totals (the DB revision is added by the caller)."""
+    states = {s.name: s for s in session.scalars(select(ConnectorState))}
+    rows = []
+    for name, type_name, enabled in connectors:
+        state = states.get(name)
+        lag = (now - state.newest_item_at).total_seconds() if state and state.newest_item_at else None
+        rows.append(
+            {
+                "name": name,
+                "type": type_name,
+                "enabled": enabled,
+                "last_run": iso(state.last_run_at) if state else None,
+                "last_success": iso(state.last_success_at) if state else None,
+                "cursor": state.cursor if state else None,
+                "items": state.items_total if state else 0,
+                "last_items": state.last_items if state else 0,
+                "skipped": state.skipped_total if state else 0,
+                "excluded": state.excluded_total if state else 0,
+                "lag_seconds": round(lag) if lag is not None else None,
+                "failures": state.consecutive_failures if state else 0,
+                "paused": bool(state and state.paused),
+                "last_error": state.last_error if state else None,
+            }
+        )
+    backlog = dict(
+        session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state)).tuples().all()
+    )
+    open_cases = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN)))
+    mentions = session.scalar(select(func.count()).select_from(MentionRow))
+    return {
+        "connectors": rows,
+        "outbox": {
+            "pending": backlog.get("pending", 0),
+            "failed_or_dead": backlog.get("dead", 0),
+            "sent": backlog.get("sent", 0),
+        },
+        "mentions": mentions or 0,
+        "open_cases": open_cases or 0,
+    }

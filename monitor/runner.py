@@ -1,0 +1,148 @@
+"""One polling cycle: each due connector fetched until caught up, each batch stored atomically."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from apscheduler.triggers.cron import CronTrigger
+
+from connectors.base import ConnectorError, ConnectorSettings, FatalConnectorError
+from connectors.registry import build_connector
+from db import repository
+from db.models import ConnectorState, Run
+from db.session import transaction
+from monitor.app import App
+from monitor.locks import try_lock
+from monitor.models import Mention
+from monitor.pipeline import BatchResult, CursorUpdate
+
+logger = logging.getLogger(__name__)
+MAX_BATCHES_PER_POLL = 10_000
+PAUSE_AFTER_FATAL = 3
+
+
+@dataclass(slots=True)
+class PollOutcome:
+    connector: str
+    status: str  # ok | failed | locked | paused | not_due
+    result: BatchResult = field(default_factory=BatchResult)
+    error: str | None = None
+
+
+def is_due(settings: ConnectorSettings, state: ConnectorState | None, now: datetime) -> bool:
+    """Due when never run, or its `every` has elapsed, or its cron fired since the last run."""
+    if state is None or state.last_run_at is None:
+        return True
+    schedule = settings.schedule
+    if schedule.every is not None:
+        return now - state.last_run_at >= schedule.every
+    trigger = CronTrigger.from_crontab(schedule.cron or "* * * * *", timezone="UTC")
+    fire = trigger.get_next_fire_time(None, state.last_run_at)
+    return fire is not None and fire <= now
+
+
+def poll(app: App, settings: ConnectorSettings, *, force: bool = False) -> PollOutcome:
+    """Fetch and store until the connector has nothing more; one process per connector."""
+    outcome = PollOutcome(settings.name, "ok")
+    with try_lock(app.engine, f"connector:{settings.name}") as held:
+        if not held:
+            logger.info("poll %s: skipped, another process holds its lock", settings.name)
+            outcome.status = "locked"
+            return outcome
+        with app.factory() as session:
+            state = session.get(ConnectorState, settings.name)
+            cursor = state.cursor if state else None
+            paused = bool(state and state.paused)
+            due = force or is_due(settings, state, app.clock())
+        if paused and not force:
+            outcome.status = "paused"
+            return outcome
+        if not due:
+            outcome.status = "not_due"
+            return outcome
+        try:
+            connector = build_connector(settings)
+            for _ in range(MAX_BATCHES_PER_POLL):
+                batch = connector.fetch(cursor)
+                update = CursorUpdate(settings.name, settings.type, batch.cursor)
+                outcome.result.add(app.pipeline.ingest(batch.mentions, cursor=update, skipped=batch.skipped))
+                cursor = batch.cursor
+                if not batch.more:
+                    break
+        except ConnectorError as exc:
+            outcome.status, outcome.error = "failed", str(exc)
+            _record_failure(app, settings, exc)
+            logger.warning("poll %s: failed: %s", settings.name, exc)
+            return outcome
+        _record_success(app, settings, outcome.result)
+    logger.info("poll %s: %s", settings.name, outcome.result.as_dict())
+    return outcome
+
+
+def _record_success(app: App, settings: ConnectorSettings, result: BatchResult) -> None:
+    now = app.clock()
+    with transaction(app.factory) as session:
+        state = repository.connector_state(session, settings.name, settings.type)
+        state.last_run_at = state.last_success_at = now
+        state.last_items = result.stored
+        state.consecutive_failures = 0
+        state.last_error = None
+        state.paused = False
+
+
+def _record_failure(app: App, settings: ConnectorSettings, exc: ConnectorError) -> None:
+    now = app.clock()
+    with transaction(app.factory) as session:
+        state = repository.connector_state(session, settings.name, settings.type)
+        state.last_run_at = state.last_error_at = now
+        state.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        state.consecutive_failures += 1
+        if isinstance(exc, FatalConnectorError) and state.consecutive_failures >= PAUSE_AFTER_FATAL:
+            state.paused = True
+            logger.error("connector %s paused after %d fatal errors", settings.name, state.consecutive_failures)
+
+
+def iter_batches(reader: Any, size: int) -> Iterator[list[Mention]]:
+    """Read a RecordReader in batches until it is exhausted."""
+    while not reader.eof:
+        mentions = reader.read(size)
+        if mentions or not reader.eof:
+            yield mentions
+
+
+def start_run(app: App, command: str) -> int:
+    with transaction(app.factory) as session:
+        run = Run(command=command, started_at=app.clock(), status="running")
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def finish_run(app: App, run_id: int, status: str, stats: dict[str, Any], error: str | None = None) -> None:
+    with transaction(app.factory) as session:
+        run = session.get(Run, run_id)
+        if run is not None:
+            run.finished_at = app.clock()
+            run.status = status
+            run.stats = stats
+            run.error = error
+
+
+def run_once(
+    app: App, *, force: bool = False, only: list[str] | None = None,
+    on_poll: Callable[[PollOutcome], None] | None = None,
+) -> list[PollOutcome]:
+    """Poll every enabled (and due) connector; one failing connector does not stop the others."""
+    outcomes = []
+    for settings in app.config.connectors:
+        if not settings.enabled or (only and settings.name not in only):
+            continue
+        outcome = poll(app, settings, force=force)
+        outcomes.append(outcome)
+        if on_poll:
+            on_poll(outcome)
+    return outcomes

@@ -1,0 +1,69 @@
+"""Escalation signals in any of our languages: legal, safety, regulators/press, churn, shouting."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from monitor.textnorm import keyword_pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    name: str
+    reason: str
+    weight: float
+
+
+# Matched on folded text (lower-case, no accents); a trailing `*` matches a word start, so
+# "demand*" covers "demanda/demandar" and "resili*" covers "résilier/résiliation".
+_SIGNALS: list[tuple[Signal, list[str]]] = [
+    (
+        Signal("legal", "legal threat", 1.0),
+        [
+            "lawyer*", "attorney*", "lawsuit*", "sue", "sue you", "suing", "small claims",
+            "legal action", "class action", "in court", "to court", "abogad*", "demanda*",
+            "denuncia*", "juzgado*", "tribunal*", "accion legal", "acciones legales", "avocat*",
+            "plainte*", "porter plainte", "proces", "mise en demeure", "action en justice",
+        ],
+    ),
+    (
+        Signal("safety", "safety issue", 1.0),
+        [
+            "caught fire", "on fire", "smoke", "smoking", "burned", "burnt", "burning", "sparks",
+            "electric shock", "exploded", "explosion", "injured", "injury", "dangerous",
+            "incendi*", "fuego", "humo", "quemad*", "quemo", "chispa*", "descarga electrica",
+            "peligros*", "explot*", "fumee", "brule*", "brulure*", "en feu", "pris feu",
+            "etincelle*", "electrocut*", "dangereu*",
+        ],
+    ),
+    (
+        Signal("regulator", "regulator or press tagged", 0.9),
+        [
+            "@fcc", "fcc", "ofcom", "ftc", "bbb", "ombudsman", "journalist*", "reporter*",
+            "cnmc", "@ocu_consumidores", "ocu", "facua", "periodista*", "ufc", "@ufcquechoisir",
+            "que choisir", "arcep", "dgccrf", "60 millions", "journaliste*",
+        ],
+    ),
+    (
+        Signal("churn", "churn risk", 0.7),
+        [
+            "cancel*", "switching to", "leaving", "close my account", "never again",
+            "me doy de baja", "darme de baja", "dar de baja", "me cambio", "portabilidad",
+            "nunca mas", "resili*", "je pars", "changer d'operateur", "changer d operateur",
+            "plus jamais", "je quitte",
+        ],
+    ),
+]
+_MATCHERS = [(signal, keyword_pattern(words)) for signal, words in _SIGNALS]
+SHOUTING = Signal("shouting", "shouting", 0.4)
+_CAPS_WORD = re.compile(r"\b[A-ZÁÉÍÓÚÑÀÂÇÈÊËÎÏÔÛÙÜ]{3,}\b")
+_BANGS = re.compile(r"[!¡]{3,}")
+
+
+def signals(text: str, folded_text: str) -> list[Signal]:
+    """Every signal present, strongest first."""
+    found = [signal for signal, pattern in _MATCHERS if pattern and pattern.search(folded_text)]
+    if _BANGS.search(text) or len(_CAPS_WORD.findall(text)) >= 3:
+        found.append(SHOUTING)
+    return sorted(found, key=lambda s: s.weight, reverse=True)
