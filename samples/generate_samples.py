@@ -10,6 +10,7 @@
 # and Google Play reviews and RSS items in English, Spanish and French, with repeat
 # complainers, a few high-reach authors, brand replies, irrelevant noise and one outage
 # burst on 2026-11-20 between 18:00 and 21:00 UTC.
+
 from __future__ import annotations
 
 import json
@@ -33,6 +34,11 @@ LANG_FIELD_SHARE = 0.6  # share of items that carry an explicit "lang"
 TWITTER_EPOCH_MS = 1_288_834_974_657
 APPSTORE_APP = "my-acme/id1487263510"
 PLAY_PACKAGE = "com.acme.myacme"
+APPSTORE_COUNTRIES: dict[str, tuple[str, ...]] = {
+    "en": ("us", "us", "gb", "ca"),
+    "es": ("es", "mx"),
+    "fr": ("fr",),
+}
 
 # Relative posting volume by local hour of day (0-23): quiet nights, busy evenings.
 LOCAL_HOUR_WEIGHTS = (2, 1, 1, 1, 1, 1, 2, 4, 6, 7, 8, 8, 9, 9, 8, 8, 8, 9, 10, 10, 9, 7, 5, 3)
@@ -79,6 +85,7 @@ class Item:
     descendants: int = 0
 
 
+# fmt: off
 # --------------------------------------------------------------------------------------------
 # Accounts: handle -> (display name, followers). Reddit accounts have no display name and
 # carry karma in the followers slot. None means "not known" and is written as null.
@@ -132,6 +139,32 @@ ACCOUNTS: dict[str, tuple[str | None, int | None]] = {
     "rob_on_bikes": ("Rob", 940),
     "nurse_kayla": ("Kayla RN", 354),
     "pat_the_dad": ("Pat", 41),
+    "marcus_t_": ("Marcus T", 803),
+    "hollyberry_": ("Holly", 142),
+    "dave_fixes_things": ("Dave", 1_221),
+    "sunny_daze_": ("sunny", 67),
+    "alexis_ramirez": ("Alexis Ramirez", 1_590),
+    "benji_codes": ("Benji", 1_105),
+    "karen_not_that_one": ("Karen (the nice one)", 233),
+    "mia_reads": ("Mia 📚", 620),
+    "joe_from_jersey": ("Joe", 388),
+    "emwalsh": ("Emma Walsh", 912),
+    "the_nate_show": ("Nate", 1_760),
+    "kristen_lou": ("Kristen", 54),
+    "rachel_in_austin": ("Rachel", 471),
+    "omar_k": ("Omar K.", 1_003),
+    "lisa_marie_g": ("Lisa Marie", 26),
+    "ian_plays_bass": ("Ian 🎸", 348),
+    "veronica_lk": ("Veronica", None),
+    "tom_hartley": ("Tom Hartley", 688),
+    "stacy_b_photo": ("Stacy B 📷", 1_845),
+    "brandon_k_93": ("Brandon", 112),
+    "juliana_pz": ("Juliana", 437),
+    "carter_w": ("Carter", 13),
+    "helen_c_uk": ("Helen C", 590),
+    "frankie_d": ("Frankie", 205),
+    "noah_bennett_": ("Noah Bennett", 1_377),
+    "wendy_at_home": ("Wendy", 98),
     # ordinary X accounts, Spanish
     "luciagarcia_": ("Lucía García", 742),
     "pablo_rmz": ("Pablo", 158),
@@ -151,6 +184,23 @@ ACCOUNTS: dict[str, tuple[str | None, int | None]] = {
     "memo_gtz": ("Memo Gutiérrez", 302),
     "irene_madrid": ("Irene", 690),
     "sergio_bl": ("Sergio", 120),
+    "martinez_alba": ("Alba Martínez", 560),
+    "josemi_sev": ("Josemi", 1_140),
+    "clau_rdz": ("Clau 🌵", 389),
+    "nereaaa_": ("Nerea", 77),
+    "fer_gonzalez_": ("Fer González", 1_605),
+    "adri_bcn": ("Adri", 245),
+    "maite_bilbao": ("Maite", 132),
+    "kike_mty": ("Kike", 708),
+    "valeria_gdl": ("Valeria", 1_988),
+    "toni_mallorca": ("Toni", None),
+    "lu_aguilar": ("Lu Aguilar", 311),
+    "pau_ramos_": ("Pau", 42),
+    "ximena_pv": ("Ximena", 866),
+    "rafa_cordoba": ("Rafa", 193),
+    "andrea_sl": ("Andrea", 1_072),
+    "mikel_dg": ("Mikel", 58),
+    "bea_ortega": ("Bea Ortega", 429),
     # ordinary X accounts, French
     "slt_cmoiclem": ("Clem", 340),
     "manon_lyon": ("Manon", 512),
@@ -165,6 +215,16 @@ ACCOUNTS: dict[str, tuple[str | None, int | None]] = {
     "yanis_93": ("Yanis", 455),
     "margaux_rt": ("Margaux", 129),
     "pierrot_bzh": ("Pierrot", 364),
+    "antoine_lmb": ("Antoine", 1_450),
+    "elo_drn": ("Élo", 203),
+    "kevin_du_77": ("Kévin", 31),
+    "ines_bzr": ("Inès", 688),
+    "romain_tls": ("Romain", 977),
+    "lucie_mtp": ("Lucie 🌿", 154),
+    "hugo_bdx": ("Hugo", None),
+    "oceane_pln": ("Océane", 512),
+    "fred_nantes": ("Fred", 1_233),
+    "mathilde_dv": ("Mathilde", 86),
     # noise accounts (job boards, spam)
     "remotejobsdaily": ("Remote Jobs Daily", 45_800),
     "jobhub_dallas": ("JobHub Dallas", 3_200),
@@ -212,17 +272,25 @@ X_POOL: dict[str, list[str]] = {
         "lilybugg_", "quietcartographer", "samuel_ortiz_", "grumpyoldnetadmin", "aimee_rose22",
         "ktwheeler", "freddiebakes", "mdawson_92", "tashaaa", "chris_in_cle", "jordan_b_lee",
         "moniquewrites", "owen_tweets_", "gracie_hart", "rob_on_bikes", "nurse_kayla",
-        "pat_the_dad",
+        "pat_the_dad", "marcus_t_", "hollyberry_", "dave_fixes_things", "sunny_daze_",
+        "alexis_ramirez", "benji_codes", "karen_not_that_one", "mia_reads", "joe_from_jersey",
+        "emwalsh", "the_nate_show", "kristen_lou", "rachel_in_austin", "omar_k", "lisa_marie_g",
+        "ian_plays_bass", "veronica_lk", "tom_hartley", "stacy_b_photo", "brandon_k_93",
+        "juliana_pz", "carter_w", "helen_c_uk", "frankie_d", "noah_bennett_", "wendy_at_home",
     ],
     "es": [
         "luciagarcia_", "pablo_rmz", "anita_bcn", "eljavi_92", "sofi_torres", "elnachooo",
         "mariajo_vlc", "ruben_dev", "paula_mtz", "chema_sur", "ale_cdmx", "yoli_g", "dani_ferrer",
-        "quique_88", "lauuuraa_", "memo_gtz", "irene_madrid", "sergio_bl",
+        "quique_88", "lauuuraa_", "memo_gtz", "irene_madrid", "sergio_bl", "martinez_alba",
+        "josemi_sev", "clau_rdz", "nereaaa_", "fer_gonzalez_", "adri_bcn", "maite_bilbao",
+        "kike_mty", "valeria_gdl", "toni_mallorca", "lu_aguilar", "pau_ramos_", "ximena_pv",
+        "rafa_cordoba", "andrea_sl", "mikel_dg", "bea_ortega",
     ],
     "fr": [
         "slt_cmoiclem", "manon_lyon", "thomas_dlr", "camille_b", "nico_marseille", "lea_vtn",
         "maxou_44", "sarah_k_fr", "bastien_ppt", "chloe_dsn", "yanis_93", "margaux_rt",
-        "pierrot_bzh",
+        "pierrot_bzh", "antoine_lmb", "elo_drn", "kevin_du_77", "ines_bzr", "romain_tls",
+        "lucie_mtp", "hugo_bdx", "oceane_pln", "fred_nantes", "mathilde_dv",
     ],
 }
 REDDIT_POOL: dict[str, list[str]] = {
@@ -238,21 +306,31 @@ APPSTORE_NAMES: dict[str, list[str]] = {
     "en": [
         "jkl_mnop", "Frustrated in Tulsa", "Busymom2014", "kfc1987", "TheRealDeal77", "sammie.p",
         "Nightowl_88", "Dr. Pepper fan", "kbrooks", "ghostwriter41", "Ellie M.", "randomguy2k",
+        "mamabear_k", "SoCalSurfer", "t.r.a.v.i.s", "notahappycamper", "bluejay_22", "Gwen S",
     ],
-    "es": ["Mar_Gz", "pepe_78", "Lucia R.", "Tachito", "Usuario cansado", "jorgeluis_mx"],
+    "es": [
+        "Mar_Gz", "pepe_78", "Lucia R.", "Tachito", "Usuario cansado", "jorgeluis_mx", "Nuria_vlc",
+        "el_profe_ramos",
+    ],
     "fr": ["Nanou59", "Stef_33", "Aurélie B.", "loulou_75", "Mr Patate"],
 }
 GOOGLEPLAY_NAMES: dict[str, list[str]] = {
     "en": [
         "Linda Carver", "Marcus Webb", "Tyler Nguyen", "Deb Schultz", "Aaron Patel",
         "Chantelle Brooks", "Gary Lindqvist", "Jess M", "Ronnie Alvarez", "Bethany Cole",
-        "Kwame Mensah", "A Google user",
+        "Kwame Mensah", "A Google user", "Shawn Murphy", "Priscilla Owens", "Derek Yamamoto",
+        "Hailey Brooks", "Luis Ortega", "Megan Fitzgerald", "Trent Walker", "Nadia Hussein",
+        "Brian K", "Cassie Lynn",
     ],
     "es": [
         "José Antonio Ruiz", "María Fernanda López", "Juan Pérez", "Rocío Sánchez", "Edgar Molina",
-        "Carmen Vidal",
+        "Carmen Vidal", "Alejandro Castro", "Patricia Gómez", "Luis Miguel Herrera", "Inés Navarro",
+        "Diego Armando Cruz",
     ],
-    "fr": ["Sandrine Morel", "Kevin Dubois", "Nathalie Perrin", "Mehdi Benali", "Julie Lambert"],
+    "fr": [
+        "Sandrine Morel", "Kevin Dubois", "Nathalie Perrin", "Mehdi Benali", "Julie Lambert",
+        "Christophe Garnier", "Amandine Roux",
+    ],
 }
 # RSS feeds: key -> (publication name, base url).
 FEEDS: dict[str, tuple[str, str]] = {
@@ -395,6 +473,8 @@ X_POSTS: list[tuple[str, str]] = [
     ("es", "Literal el customer service de Acme me dijo 'le devolvemos la llamada en 24h' y nunca. Nunca."),
     ("es", "xq la factura de acme viene con 8 conceptos distintos si yo solo tengo fibra y un móvil?? 🤔"),
     ("es", "el repartidor de acme dejó el móvil nuevo 'en conserjería'. no tengo conserjería. 🙃"),
+    ("es", "Tres técnicos distintos y la fibra de Acme sigue cortándose cada tarde. Ya no sé qué más hacer"),
+    ("es", "@acmehelp me llegó la factura con 30€ de llamadas a un número de tarificación especial que jamás he marcado"),
     # Spanish praise
     ("es", "La verdad es que la fibra de Acme va de lujo, cero cortes en 6 meses 👌"),
     ("es", "Gracias @acmehelp por resolverlo tan rápido, ya tengo internet otra vez 🙌"),
@@ -409,6 +489,7 @@ X_POSTS: list[tuple[str, str]] = [
     ("es", "Tengo que reconocer que el chat de Acme hoy ha funcionado: 5 minutos y problema resuelto"),
     ("es", "mi abuela se maneja sola con la app de acme, eso dice mucho de lo fácil que es 😂"),
     ("es", "la fibra de acme en el pueblo, quién me lo iba a decir. 300 megas en mitad de la sierra 🏔️"),
+    ("es", "Gracias al técnico de Acme que vino hoy, un crack. Me dejó el wifi funcionando en toda la casa 👏"),
     # Spanish questions
     ("es", "¿Alguien sabe si Acme tiene ofertas de Black Friday en fibra?"),
     ("es", "@acmehelp ¿cómo cambio el titular de la línea? No lo encuentro en la app"),
@@ -420,6 +501,8 @@ X_POSTS: list[tuple[str, str]] = [
     ("es", "¿Se puede tener la factura de Acme en catalán? Pregunto en serio"),
     ("es", "@acmehelp si me cambio de casa, ¿el traslado de la fibra tiene coste?"),
     ("es", "dudo entre acme y quedarme donde estoy. alguien q tenga acme en zaragoza?"),
+    ("es", "¿Alguien sabe si con Acme se puede tener el fútbol sin contratar el paquete completo de tele?"),
+    ("es", "oigan el plan unlimited de acme es realmente ilimitado o tiene letra chiquita?"),
     # Spanish noise
     ("es", "Viendo El Coyote y el Correcaminos con mi hijo. Todo lo compra en ACME y nunca le funciona nada jajaja"),
     ("es", "Acme busca agentes de atención al cliente bilingües en Madrid. Contrato indefinido. Envía tu CV #empleo #trabajo"),
@@ -508,6 +591,7 @@ APPSTORE_REVIEWS: list[tuple[str, int, str, str]] = [
     ("es", 5, "Una estafa", "me cobran cosas q no contraté y desde la app no se puede reclamar nada. estafa total"),
     ("es", 1, "pésima", "se traba todo el tiempo y no carga el saldo. ya ni la abro"),
     ("es", 3, "Regular", "Para pagar sirve, pero el chat no sirve para nada y las notificaciones llegan tarde."),
+    ("es", 2, "Le falta", "La app no está mal pero cada dos por tres me pide volver a entrar. Por favor arréglenlo, gracias."),
     ("fr", 1, "Inutilisable", "Déconnexion à chaque ouverture, code SMS qui n'arrive jamais. Inutilisable."),
     ("fr", 5, "Top", "Appli claire, paiement rapide, rien à redire."),
     ("fr", 2, "Bof", "L'appli est correcte mais elle plante quand je veux voir mes factures. Dommage."),
@@ -541,6 +625,8 @@ GOOGLEPLAY_REVIEWS: list[tuple[str, int, str, str]] = [
     ("es", 4, "Buena", "Me gusta que se vea el consumo en tiempo real. Las facturas tardan en cargar."),
     ("es", 1, "Cobros raros", "Aparecen cargos que no reconozco y desde la app no hay forma de reclamar. Solo un chat con un bot."),
     ("es", 3, "Normal", "Cumple. A veces tarda mucho en abrir."),
+    ("es", 4, "Mejoró mucho", "Con la última actualización ya no me saca de la sesión. Bien ahí."),
+    ("es", 1, "No llega el SMS", "El código de verificación nunca llega, imposible entrar. Tuve que llamar."),
     ("es", 5, "Muy útil", "la uso para pagar y ver mis megas, todo bien 👍"),
     ("es", 1, "No sirve", "no carga nada desde la actualizacion, pantalla en blanco"),
     ("es", 5, "😡😡😡", "me cobraron la permanencia y ni la app ni el 'asistente' me explican nada. ladrones"),
@@ -816,6 +902,9 @@ BURST: list[Thread] = [
 ]
 
 
+# fmt: on
+
+
 # --------------------------------------------------------------------------------------------
 # Building
 # --------------------------------------------------------------------------------------------
@@ -854,13 +943,34 @@ def burst_time(rng: random.Random) -> datetime:
     return BURST_START + timedelta(minutes=minutes, seconds=rng.randrange(60))
 
 
-def pick_author(rng: random.Random, source: str, lang: str) -> str:
-    """A plausible author for an item whose author is not fixed."""
-    pools = {"x": X_POOL, "reddit": REDDIT_POOL, "appstore": APPSTORE_NAMES, "googleplay": GOOGLEPLAY_NAMES}
-    return rng.choice(pools[source][lang])
+POOLS: dict[str, dict[str, list[str]]] = {
+    "x": X_POOL,
+    "reddit": REDDIT_POOL,
+    "appstore": APPSTORE_NAMES,
+    "googleplay": GOOGLEPLAY_NAMES,
+}
 
 
-def expand(rng: random.Random, thread: Thread, *, burst: bool) -> list[Item]:
+def fixed_author_counts() -> dict[str, int]:
+    """How often each hand-placed author already posts (so pools spread around them)."""
+    counts: dict[str, int] = {}
+    for thread in (*SCHEDULED, *BURST):
+        for author in (thread.author, *(reply[1] for reply in thread.replies)):
+            if author is not None:
+                counts[author] = counts.get(author, 0) + 1
+    return counts
+
+
+def pick_author(rng: random.Random, usage: dict[str, int], source: str, lang: str) -> str:
+    """One of the least-used authors of the pool, so ordinary accounts post once or twice."""
+    pool = POOLS[source][lang]
+    fewest = min(usage.get(name, 0) for name in pool)
+    author = rng.choice([name for name in pool if usage.get(name, 0) == fewest])
+    usage[author] = usage.get(author, 0) + 1
+    return author
+
+
+def expand(rng: random.Random, usage: dict[str, int], thread: Thread, *, burst: bool) -> list[Item]:
     """Turn one Thread into its root Item and reply Items, with times."""
     if thread.when is not None:
         root_time = parse_when(thread.when) + timedelta(seconds=rng.randrange(60))
@@ -868,10 +978,16 @@ def expand(rng: random.Random, thread: Thread, *, burst: bool) -> list[Item]:
         root_time = burst_time(rng)
     else:
         root_time = random_time(rng, thread.lang)
-    author = thread.author or pick_author(rng, thread.source, thread.lang)
+    author = thread.author or pick_author(rng, usage, thread.source, thread.lang)
     root = Item(
-        source=thread.source, lang=thread.lang, text=thread.text, created_at=root_time,
-        author=author, sub=thread.sub, title=thread.title, rating=thread.rating,
+        source=thread.source,
+        lang=thread.lang,
+        text=thread.text,
+        created_at=root_time,
+        author=author,
+        sub=thread.sub,
+        title=thread.title,
+        rating=thread.rating,
     )
     items = [root]
     for parent_index, reply_author, minutes, lang, text in thread.replies:
@@ -879,8 +995,13 @@ def expand(rng: random.Random, thread: Thread, *, burst: bool) -> list[Item]:
         moment = parent.created_at + timedelta(minutes=minutes, seconds=rng.randrange(60))
         items.append(
             Item(
-                source=thread.source, lang=lang, text=text, created_at=moment,
-                author=reply_author, sub=thread.sub, parent=parent,
+                source=thread.source,
+                lang=lang,
+                text=text,
+                created_at=moment,
+                author=reply_author,
+                sub=thread.sub,
+                parent=parent,
             )
         )
     return items
@@ -889,23 +1010,25 @@ def expand(rng: random.Random, thread: Thread, *, burst: bool) -> list[Item]:
 def build_items(rng: random.Random) -> list[Item]:
     """All items with authors and times, sorted by created_at."""
     items: list[Item] = []
+    usage = fixed_author_counts()
     for lang, text in X_POSTS:
-        items.append(Item("x", lang, text, random_time(rng, lang), pick_author(rng, "x", lang)))
+        author = pick_author(rng, usage, "x", lang)
+        items.append(Item("x", lang, text, random_time(rng, lang), author))
     for lang, sub, text in REDDIT_POSTS:
-        author = pick_author(rng, "reddit", lang)
+        author = pick_author(rng, usage, "reddit", lang)
         items.append(Item("reddit", lang, text, random_time(rng, lang), author, sub=sub))
     for source, reviews in (("appstore", APPSTORE_REVIEWS), ("googleplay", GOOGLEPLAY_REVIEWS)):
         for lang, rating, title, text in reviews:
-            author = pick_author(rng, source, lang)
+            author = pick_author(rng, usage, source, lang)
             moment = random_time(rng, lang)
             items.append(Item(source, lang, text, moment, author, title=title, rating=rating))
     for lang, feed, headline, snippet, when in RSS_ITEMS:
         moment = parse_when(when) if when else random_time(rng, lang)
         items.append(Item("rss", lang, f"{headline}\n\n{snippet}", moment, None, feed=feed))
     for thread in SCHEDULED:
-        items.extend(expand(rng, thread, burst=False))
+        items.extend(expand(rng, usage, thread, burst=False))
     for thread in BURST:
-        burst_items = expand(rng, thread, burst=True)
+        burst_items = expand(rng, usage, thread, burst=True)
         if not all(in_burst(item.created_at) for item in burst_items):
             raise ValueError(f"burst item outside the window: {thread.text[:40]!r}")
         items.extend(burst_items)
@@ -924,7 +1047,9 @@ def build_items(rng: random.Random) -> list[Item]:
 
 def slugify(text: str, limit: int = 60) -> str:
     """ASCII url slug from the first line of a text."""
-    ascii_text = unicodedata.normalize("NFKD", text.splitlines()[0]).encode("ascii", "ignore").decode()
+    ascii_text = (
+        unicodedata.normalize("NFKD", text.splitlines()[0]).encode("ascii", "ignore").decode()
+    )
     words = re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).split()
     slug = ""
     for word in words:
@@ -964,7 +1089,7 @@ def assign_ids(rng: random.Random, items: list[Item]) -> None:
                 item.url = base if item.parent is None else f"{base}{item.external_id[3:]}/"
             elif item.source == "appstore":
                 item.external_id = str(rng.randrange(10_000_000_000, 12_000_000_000))
-                country = {"en": rng.choice(("us", "us", "gb", "ca")), "es": rng.choice(("es", "mx")), "fr": "fr"}[item.lang]
+                country = rng.choice(APPSTORE_COUNTRIES[item.lang])
                 item.url = f"https://apps.apple.com/{country}/app/{APPSTORE_APP}?see-all=reviews&reviewId={item.external_id}"
             elif item.source == "googleplay":
                 item.external_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
@@ -972,7 +1097,9 @@ def assign_ids(rng: random.Random, items: list[Item]) -> None:
             else:
                 assert item.feed is not None
                 base = FEEDS[item.feed][1]
-                item.url = f"{base}{item.created_at:%Y/%m/%d}/{slugify(item.text).replace('_', '-')}"
+                item.url = (
+                    f"{base}{item.created_at:%Y/%m/%d}/{slugify(item.text).replace('_', '-')}"
+                )
                 item.external_id = item.url
             if (item.source, item.external_id) not in seen:
                 seen.add((item.source, item.external_id))
