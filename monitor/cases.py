@@ -48,6 +48,10 @@ def transition(
         raise InvalidTransition(f"unknown action {action!r}") from None
     if case.status not in allowed:
         raise InvalidTransition(f"case {case.id} is {case.status}: cannot {action}")
+    if action == "snooze" and (snooze_until is None or snooze_until <= at):
+        raise InvalidTransition("snooze needs a time in the future")
+    if action == "resolve" and outcome is not None and outcome not in OUTCOMES:
+        raise InvalidTransition(f"unknown outcome {outcome!r}")
     previous = case.status
     case.status = target
     case.updated_at = at
@@ -61,14 +65,10 @@ def transition(
     elif action == "escalate":
         case.escalated_at = at
     elif action == "snooze":
-        if snooze_until is None or snooze_until <= at:
-            raise InvalidTransition("snooze needs a time in the future")
         case.snoozed_until = snooze_until
     elif action == "wake":
         case.snoozed_until = None
     elif action in {"resolve", "dismiss"}:
-        if action == "resolve" and outcome is not None and outcome not in OUTCOMES:
-            raise InvalidTransition(f"unknown outcome {outcome!r}")
         case.closed_at = at
         case.outcome = outcome or ("resolved" if action == "resolve" else "not_relevant")
     elif action == "reopen":

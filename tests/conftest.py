@@ -10,11 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-try:  # `tests` importable as a package (python -m pytest from the repo root, or tests/__init__.py)
-    from tests import pg
-except ImportError:  # rootdir-less runs: pytest puts this directory itself on sys.path
-    import pg  # type: ignore[no-redef, import-not-found, unused-ignore]
-
+from tests import pg
 
 # --- Hermetic environment ----------------------------------------------------------------------
 # Autouse: a developer's shell or CI secrets must never reach a test (no real tokens, no real DB).
