@@ -1,10 +1,10 @@
 """The connector API (DESIGN 3.3): protocols every source implements and the errors they raise.
 
-    RepmonError
-    └── ConnectorError
-        ├── RetriableConnectorError   429, 5xx, timeouts: back off, keep the cursor
-        ├── FatalConnectorError       bad credentials or query: pause the connector, tell ops
-        └── ReplyRejected             the platform refused one reply (too long, duplicate, ...)
+RepmonError
+└── ConnectorError
+    ├── RetriableConnectorError   429, 5xx, timeouts: back off, keep the cursor
+    ├── FatalConnectorError       bad credentials or query: pause the connector, tell ops
+    └── ReplyRejected             the platform refused one reply (too long, duplicate, ...)
 """
 
 from __future__ import annotations

@@ -94,4 +94,3 @@ def _resume_offset(cursor: str | None, head: str, size: int) -> int:
 def _csv_header(stream: IO[bytes]) -> list[str]:
     first = stream.readline().decode("utf-8-sig")
     return [h.strip() for h in next(csv.reader([first]), [])]
-

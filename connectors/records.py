@@ -1,4 +1,4 @@
-"""One mention record (DESIGN 3.4) → a validated Mention; shared by the file connector and import."""
+"""One mention record (DESIGN 3.4) → a validated Mention; shared by file connector and import."""
 
 from __future__ import annotations
 
@@ -60,11 +60,17 @@ class MentionRecord(BaseModel):
     url: Opt = None
     author: Opt = None
     author_name: Opt = None
-    author_followers: Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(_blank_to_none)] = None
+    author_followers: Annotated[
+        Annotated[int, Field(ge=0)] | None, BeforeValidator(_blank_to_none)
+    ] = None
     lang: Opt = None
-    rating: Annotated[Annotated[int, Field(ge=1, le=5)] | None, BeforeValidator(_blank_to_none)] = None
+    rating: Annotated[Annotated[int, Field(ge=1, le=5)] | None, BeforeValidator(_blank_to_none)] = (
+        None
+    )
     title: Opt = None
-    in_reply_to: Annotated[str | None, BeforeValidator(_id_string), BeforeValidator(_blank_to_none)] = None
+    in_reply_to: Annotated[
+        str | None, BeforeValidator(_id_string), BeforeValidator(_blank_to_none)
+    ] = None
     metrics: dict[str, Any] = {}
 
 

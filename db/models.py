@@ -39,7 +39,7 @@ class Author(Base):
 
 
 class MentionRow(Base):
-    """A stored mention with its score; unique on (source, external_id) so nothing is stored twice."""
+    """A stored, scored mention; unique on (source, external_id) so nothing is stored twice."""
 
     __tablename__ = "mentions"
     __table_args__ = (
@@ -93,7 +93,9 @@ class Case(Base):
     brand: Mapped[str | None] = mapped_column(String(128))
     source: Mapped[str] = mapped_column(String(64))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("authors.id"))
-    mention_id: Mapped[int] = mapped_column(BigId)  # the first mention; no FK: mentions → cases already
+    mention_id: Mapped[int] = mapped_column(
+        BigId
+    )  # the first mention; no FK: mentions → cases already
     status: Mapped[str] = mapped_column(String(16))
     priority: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[str]] = mapped_column(JsonData)
@@ -170,7 +172,7 @@ class Reply(Base):
 
 
 class ConnectorState(Base):
-    """Per-connector cursor and health; the cursor is written in the same transaction as mentions."""
+    """Per-connector cursor and health; the cursor is saved in the same transaction as mentions."""
 
     __tablename__ = "connector_state"
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, select, tuple_
+from sqlalchemy import select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -16,10 +16,10 @@ from monitor.cases import OPEN
 _IN_CHUNK = 400  # stay below SQLite's bound-parameter limit with (source, external_id) pairs
 
 
-def _insert(session: Session, table: Any) -> Insert:
+def _insert(session: Session, table: Any) -> Any:
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(table)  # type: ignore[no-any-return]
+    return module.insert(table)
 
 
 def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -37,7 +37,9 @@ def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tupl
     return found
 
 
-def upsert_authors(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], Author]:
+def upsert_authors(
+    session: Session, rows: Sequence[dict[str, Any]]
+) -> dict[tuple[str, str], Author]:
     """Insert or update authors; returns their current state keyed by (source, handle).
 
     Counts are added, followers take the newest known value, first-seen keeps the oldest.

@@ -15,7 +15,9 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with WAL, foreign keys and a busy timeout on SQLite; pre-ping on PostgreSQL."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+        engine = create_engine(
+            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

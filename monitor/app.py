@@ -44,7 +44,9 @@ class App:
                     )
         except SQLAlchemyError as exc:
             safe = engine.url.render_as_string(hide_password=True)
-            raise StorageError(f"cannot use database {safe}: {exc.__class__.__name__}: {exc}") from exc
+            raise StorageError(
+                f"cannot use database {safe}: {exc.__class__.__name__}: {exc}"
+            ) from exc
         return cls(config, engine, session_factory(engine), clock)
 
     @cached_property

@@ -38,7 +38,7 @@ class BrandMatcher:
 
     def is_excluded(self, folded_text: str, brand: str | None) -> bool:
         for rule in self._rules:
-            if (brand is None or rule.name == brand) and rule.exclude is not None:
-                if rule.exclude.search(folded_text):
-                    return True
+            applies = brand is None or rule.name == brand
+            if applies and rule.exclude is not None and rule.exclude.search(folded_text):
+                return True
         return False

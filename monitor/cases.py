@@ -1,9 +1,9 @@
 """The case state machine: which action is allowed from which state, and what it records.
 
-    new ──route──► routed ──claim──► claimed ──reply──► replied ──resolve──► resolved
-      │              │                  │                  │
-      └──────────────┴── escalate / snooze / reply / resolve / dismiss ──► ...
-    resolved | dismissed ──reopen──► routed
+new ──route──► routed ──claim──► claimed ──reply──► replied ──resolve──► resolved
+  │              │                  │                  │
+  └──────────────┴── escalate / snooze / reply / resolve / dismiss ──► ...
+resolved | dismissed ──reopen──► routed
 """
 
 from __future__ import annotations

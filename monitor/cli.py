@@ -116,18 +116,35 @@ def run(
     with _opened(cfg) as application:
         run_id = start_run(application, "run")
         outcomes = run_once(application, force=force, only=connector or None)
-        sent = send_pending(application.engine, application.factory, responder, clock=application.clock)
+        sent = send_pending(
+            application.engine, application.factory, responder, clock=application.clock
+        )
         failed = [o for o in outcomes if o.status == "failed"]
         stats = {o.connector: {"status": o.status, **o.result.as_dict()} for o in outcomes}
         finish_run(application, run_id, "partial" if failed else "ok", stats)
     table = Table(title="repmon run --once", title_justify="left")
-    for column in ("connector", "status", "new", "duplicates", "skipped", "excluded", "cases", "joined"):
+    for column in (
+        "connector",
+        "status",
+        "new",
+        "duplicates",
+        "skipped",
+        "excluded",
+        "cases",
+        "joined",
+    ):
         table.add_column(column, justify="left" if column in {"connector", "status"} else "right")
     for o in outcomes:
         r = o.result
         table.add_row(
-            o.connector, o.status if not o.error else f"failed: {o.error}", str(r.stored),
-            str(r.duplicates), str(r.skipped), str(r.excluded), str(r.cases_opened), str(r.cases_joined),
+            o.connector,
+            o.status if not o.error else f"failed: {o.error}",
+            str(r.stored),
+            str(r.duplicates),
+            str(r.skipped),
+            str(r.excluded),
+            str(r.cases_opened),
+            str(r.cases_joined),
         )
     err.print(table)
     err.print(f"outbox: {sent.sent} delivered, {sent.failed} to retry, {sent.dead} given up")
@@ -167,18 +184,28 @@ def import_(
     with _opened(cfg) as application, stream:
         run_id = start_run(application, "import")
         reader = RecordReader(
-            stream, fmt=resolved, connector="import", label=file if file != "-" else "stdin"  # type: ignore[arg-type]
+            stream,
+            fmt="csv" if resolved == "csv" else "jsonl",
+            connector="import",
+            label=file if file != "-" else "stdin",
         )
         progress = Progress(
-            TextColumn("importing"), BarColumn(), TextColumn("{task.fields[stored]} new"),
-            TransferSpeedColumn(), console=err, transient=True, disable=not err.is_terminal,
+            TextColumn("importing"),
+            BarColumn(),
+            TextColumn("{task.fields[stored]} new"),
+            TransferSpeedColumn(),
+            console=err,
+            transient=True,
+            disable=not err.is_terminal,
         )
         with progress:
             task = progress.add_task("import", total=total, stored=0)
             while not reader.eof:
                 skipped_before = reader.skipped
                 mentions = reader.read(batch_size)
-                totals.add(application.pipeline.ingest(mentions, skipped=reader.skipped - skipped_before))
+                totals.add(
+                    application.pipeline.ingest(mentions, skipped=reader.skipped - skipped_before)
+                )
                 progress.update(task, completed=reader.offset, stored=totals.stored)
         finish_run(application, run_id, "ok", totals.as_dict())
     err.print(
@@ -192,7 +219,9 @@ def import_(
 
 @app.command()
 def score(
-    file: Annotated[str, typer.Argument(help="JSONL with text, optional lang, rating, id; - for stdin")] = "-",
+    file: Annotated[
+        str, typer.Argument(help="JSONL with text, optional lang, rating, id; - for stdin")
+    ] = "-",
     config: ConfigOpt = None,
 ) -> None:
     """Score texts: JSONL in, one JSON object out per line (DESIGN 3.5)."""
@@ -235,7 +264,9 @@ def _score_line(score_fn: Callable[..., Any], line: str) -> dict[str, Any]:
     if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
         raise ValueError("expected an object with a string `text`")
     rating = obj.get("rating")
-    if rating is not None and (not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5):
+    if rating is not None and (
+        not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5
+    ):
         raise ValueError("rating must be an integer from 1 to 5")
     lang = obj.get("lang") if isinstance(obj.get("lang"), str) else None
     result = score_fn(obj["text"], lang=lang, rating=rating)
@@ -266,9 +297,13 @@ def queue(
     for item in items:
         stars = f" {item['rating']}★" if item["rating"] else ""
         table.add_row(
-            str(item["id"]), f"{item['priority']:.2f}", "\n".join(item["reasons"]),
-            f"{item['source']}{stars} {item['lang'] or ''}", item["author"] or "-",
-            _clip(item["text"], 140), item["status"],
+            str(item["id"]),
+            f"{item['priority']:.2f}",
+            "\n".join(item["reasons"]),
+            f"{item['source']}{stars} {item['lang'] or ''}",
+            item["author"] or "-",
+            _clip(item["text"], 140),
+            item["status"],
         )
     out.print(table)
 
@@ -295,21 +330,41 @@ def status(fmt: FormatOpt = "table", config: ConfigOpt = None) -> None:
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
         table = Table(title="connectors", title_justify="left")
-        for column in ("name", "type", "last run", "items", "skipped", "lag", "state", "last error"):
+        for column in (
+            "name",
+            "type",
+            "last run",
+            "items",
+            "skipped",
+            "lag",
+            "state",
+            "last error",
+        ):
             table.add_column(column, overflow="fold")
         for c in data["connectors"]:
-            state = "paused" if c["paused"] else "off" if not c["enabled"] else (
-                f"failing ×{c['failures']}" if c["failures"] else "ok"
+            state = (
+                "paused"
+                if c["paused"]
+                else "off"
+                if not c["enabled"]
+                else (f"failing ×{c['failures']}" if c["failures"] else "ok")
             )
             lag = "-" if c["lag_seconds"] is None else f"{c['lag_seconds'] // 3600} h"
             table.add_row(
-                c["name"], c["type"], c["last_run"] or "never", str(c["items"]), str(c["skipped"]),
-                lag, state, c["last_error"] or "",
+                c["name"],
+                c["type"],
+                c["last_run"] or "never",
+                str(c["items"]),
+                str(c["skipped"]),
+                lag,
+                state,
+                c["last_error"] or "",
             )
         out.print(table)
         ob = data["outbox"]
         out.print(
-            f"outbox: {ob['pending']} pending, {ob['failed_or_dead']} given up, {ob['sent']} sent · "
+            f"outbox: {ob['pending']} pending, {ob['failed_or_dead']} given up, "
+            f"{ob['sent']} sent · "
             f"{data['mentions']} mentions · {data['open_cases']} open cases · "
             f"schema {data['db_revision']}"
         )
@@ -320,7 +375,6 @@ def status(fmt: FormatOpt = "table", config: ConfigOpt = None) -> None:
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOpt = None) -> None:
     """Apply Alembic migrations up to the newest revision."""
-    from db import migrate
 
     cfg = _load(config)
     with _opened_upgrade(cfg) as revision:

@@ -226,7 +226,11 @@ def parse_config(
 
 
 def _expand(
-    node: Any, env: Mapping[str, str], loc: tuple[str | int, ...], enabled: bool, problems: list[str]
+    node: Any,
+    env: Mapping[str, str],
+    loc: tuple[str | int, ...],
+    enabled: bool,
+    problems: list[str],
 ) -> Any:
     """Replace `${NAME}` / `${NAME:-default}`; a missing NAME in an enabled block is a problem."""
     if isinstance(node, dict):

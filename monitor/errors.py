@@ -1,11 +1,11 @@
 """The root of repmon's exception tree, shared by every package.
 
-    RepmonError
-    ├── ConfigError            invalid config.yaml or a missing env var (exit 2)
-    ├── InputError             an input file or line that cannot be read (skipped and counted)
-    ├── StorageError           the database is unreachable or not at the expected revision
-    ├── connectors.ConnectorError  (see connectors.base)
-    └── InvalidTransition      a case action that its current state does not allow
+RepmonError
+├── ConfigError            invalid config.yaml or a missing env var (exit 2)
+├── InputError             an input file or line that cannot be read (skipped and counted)
+├── StorageError           the database is unreachable or not at the expected revision
+├── connectors.ConnectorError  (see connectors.base)
+└── InvalidTransition      a case action that its current state does not allow
 """
 
 from __future__ import annotations

@@ -30,7 +30,9 @@ def try_lock(engine: Engine, name: str) -> Iterator[bool]:
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
             key = _lock_key(name)
-            got = bool(connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar())
+            got = bool(
+                connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar()
+            )
             connection.commit()
             try:
                 yield got

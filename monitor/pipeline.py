@@ -163,7 +163,9 @@ class Pipeline:
             scored.append(_Scored(mention, brand, folded, score, complaint))
         return scored
 
-    def _store(self, session: Session, items: list[_Scored], now: datetime, result: BatchResult) -> None:
+    def _store(
+        self, session: Session, items: list[_Scored], now: datetime, result: BatchResult
+    ) -> None:
         authors = repository.upsert_authors(session, _author_rows(items, now))
         rows = []
         for item in items:
@@ -175,9 +177,9 @@ class Pipeline:
                 ranking = rank(
                     s,
                     rating=m.rating,
-                    followers=m.author_followers if m.author_followers is not None else (
-                        author.followers if author else None
-                    ),
+                    followers=m.author_followers
+                    if m.author_followers is not None
+                    else (author.followers if author else None),
                     urgency=signals(m.text, item.folded),
                     author_complaints=author.complaints_seen if author else 0,
                     waiting=max(now - m.created_at, timedelta(0)),
@@ -270,17 +272,30 @@ class Pipeline:
         session.flush()
         case.channel = self.router.channel_for(case, rating=m.rating)
         session.add(
-            CaseEvent(case_id=case.id, at=now, actor="repmon", action="open", from_status=None,
-                      to_status="new", note=None)
+            CaseEvent(
+                case_id=case.id,
+                at=now,
+                actor="repmon",
+                action="open",
+                from_status=None,
+                to_status="new",
+                note=None,
+            )
         )
         _link_mention(session, mention_id, case.id)
         repository.enqueue(
-            session, key=f"card:{case.id}", kind="card", payload={"case_id": case.id},
-            now=now, case_id=case.id,
+            session,
+            key=f"card:{case.id}",
+            kind="card",
+            payload={"case_id": case.id},
+            now=now,
+            case_id=case.id,
         )
         return case
 
-    def _join(self, session: Session, case: Case, item: _Scored, mention_id: int, now: datetime) -> None:
+    def _join(
+        self, session: Session, case: Case, item: _Scored, mention_id: int, now: datetime
+    ) -> None:
         ranking = item.row["_ranking"]
         case.mention_count += 1
         case.updated_at = now
@@ -303,7 +318,9 @@ class Pipeline:
             case_id=case.id,
         )
 
-    def _save_cursor(self, session: Session, cursor: CursorUpdate, result: BatchResult, now: datetime) -> None:
+    def _save_cursor(
+        self, session: Session, cursor: CursorUpdate, result: BatchResult, now: datetime
+    ) -> None:
         state: ConnectorState = repository.connector_state(session, cursor.connector, cursor.type)
         state.cursor = cursor.cursor
         state.items_total += result.stored
@@ -345,4 +362,3 @@ def _author_rows(items: list[_Scored], now: datetime) -> list[dict[str, Any]]:
                 row["followers"] = m.author_followers
         row["first_seen_at"] = min(row["first_seen_at"], m.created_at)
     return list(rows.values())
-

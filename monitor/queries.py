@@ -15,7 +15,9 @@ from monitor.ranking import RankingPolicy, rerank
 from monitor.records import iso
 
 
-def queue(session: Session, *, policy: RankingPolicy, now: datetime, limit: int) -> list[dict[str, Any]]:
+def queue(
+    session: Session, *, policy: RankingPolicy, now: datetime, limit: int
+) -> list[dict[str, Any]]:
     """Open cases, highest current priority first; waiting time is re-applied at `now`.
 
     Snoozed cases whose time has not come are left out.
@@ -74,13 +76,17 @@ def _details(session: Session, case_ids: list[int]) -> dict[int, dict[str, Any]]
     return out
 
 
-def status(session: Session, *, connectors: list[tuple[str, str, bool]], now: datetime) -> dict[str, Any]:
+def status(
+    session: Session, *, connectors: list[tuple[str, str, bool]], now: datetime
+) -> dict[str, Any]:
     """Per-connector health, outbox backlog and totals (the DB revision is added by the caller)."""
     states = {s.name: s for s in session.scalars(select(ConnectorState))}
     rows = []
     for name, type_name, enabled in connectors:
         state = states.get(name)
-        lag = (now - state.newest_item_at).total_seconds() if state and state.newest_item_at else None
+        lag = (
+            (now - state.newest_item_at).total_seconds() if state and state.newest_item_at else None
+        )
         rows.append(
             {
                 "name": name,
@@ -100,7 +106,9 @@ def status(session: Session, *, connectors: list[tuple[str, str, bool]], now: da
             }
         )
     backlog = dict(
-        session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state)).tuples().all()
+        session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
+        .tuples()
+        .all()
     )
     open_cases = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN)))
     mentions = session.scalar(select(func.count()).select_from(MentionRow))

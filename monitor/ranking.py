@@ -105,7 +105,9 @@ def rerank(factors: dict[str, Any], *, waiting: timedelta, policy: RankingPolicy
     for contribution, _ in parts:
         keep *= 1.0 - min(1.0, contribution)
     priority = round(1.0 - keep, 4)
-    reasons = [reason for contribution, reason in sorted(parts, reverse=True) if contribution >= 0.02]
+    reasons = [
+        reason for contribution, reason in sorted(parts, reverse=True) if contribution >= 0.02
+    ]
     return Ranking(priority=priority, reasons=reasons, factors=factors)
 
 

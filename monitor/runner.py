@@ -69,7 +69,9 @@ def poll(app: App, settings: ConnectorSettings, *, force: bool = False) -> PollO
             for _ in range(MAX_BATCHES_PER_POLL):
                 batch = connector.fetch(cursor)
                 update = CursorUpdate(settings.name, settings.type, batch.cursor)
-                outcome.result.add(app.pipeline.ingest(batch.mentions, cursor=update, skipped=batch.skipped))
+                outcome.result.add(
+                    app.pipeline.ingest(batch.mentions, cursor=update, skipped=batch.skipped)
+                )
                 cursor = batch.cursor
                 if not batch.more:
                     break
@@ -103,7 +105,11 @@ def _record_failure(app: App, settings: ConnectorSettings, exc: ConnectorError) 
         state.consecutive_failures += 1
         if isinstance(exc, FatalConnectorError) and state.consecutive_failures >= PAUSE_AFTER_FATAL:
             state.paused = True
-            logger.error("connector %s paused after %d fatal errors", settings.name, state.consecutive_failures)
+            logger.error(
+                "connector %s paused after %d fatal errors",
+                settings.name,
+                state.consecutive_failures,
+            )
 
 
 def iter_batches(reader: Any, size: int) -> Iterator[list[Mention]]:
@@ -122,7 +128,9 @@ def start_run(app: App, command: str) -> int:
         return run.id
 
 
-def finish_run(app: App, run_id: int, status: str, stats: dict[str, Any], error: str | None = None) -> None:
+def finish_run(
+    app: App, run_id: int, status: str, stats: dict[str, Any], error: str | None = None
+) -> None:
     with transaction(app.factory) as session:
         run = session.get(Run, run_id)
         if run is not None:
@@ -133,7 +141,10 @@ def finish_run(app: App, run_id: int, status: str, stats: dict[str, Any], error:
 
 
 def run_once(
-    app: App, *, force: bool = False, only: list[str] | None = None,
+    app: App,
+    *,
+    force: bool = False,
+    only: list[str] | None = None,
     on_poll: Callable[[PollOutcome], None] | None = None,
 ) -> list[PollOutcome]:
     """Poll every enabled (and due) connector; one failing connector does not stop the others."""

@@ -92,7 +92,7 @@ def _send_one(
         if card is None:
             raise LookupError(f"case {payload.get('case_id')} no longer exists")
         delivered = responder.send_thread(card) if kind == "thread" else responder.send_card(card)
-    except Exception as exc:  # noqa: BLE001 — any delivery failure is recorded and retried
+    except Exception as exc:
         _record_failure(factory, row_id, exc, clock(), result)
         return
     now = clock()
@@ -127,4 +127,6 @@ def _record_failure(
         else:
             row.next_attempt_at = now + backoff(row.attempts)
             result.failed += 1
-        logger.warning("outbox: %s %s failed (attempt %d): %s", row.kind, row.key, row.attempts, row.last_error)
+        logger.warning(
+            "outbox: %s %s failed (attempt %d): %s", row.kind, row.key, row.attempts, row.last_error
+        )

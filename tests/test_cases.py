@@ -13,8 +13,18 @@ from tests.support import NOW
 
 
 def new_case() -> Case:
-    return Case(id=1, status="new", priority=0.5, reasons=[], factors={}, source="x", mention_id=1,
-                mention_count=1, opened_at=NOW, updated_at=NOW)
+    return Case(
+        id=1,
+        status="new",
+        priority=0.5,
+        reasons=[],
+        factors={},
+        source="x",
+        mention_id=1,
+        mention_count=1,
+        opened_at=NOW,
+        updated_at=NOW,
+    )
 
 
 def test_happy_path_sets_each_timestamp_and_audits_it():
@@ -26,7 +36,11 @@ def test_happy_path_sets_each_timestamp_and_audits_it():
         transition(case, "resolve", actor="U01", at=NOW + timedelta(hours=1), outcome="resolved"),
     ]
     assert [(e.from_status, e.to_status) for e in events] == [
-        ("new", "routed"), ("routed", "claimed"), ("claimed", "replied"), ("replied", "resolved")]
+        ("new", "routed"),
+        ("routed", "claimed"),
+        ("claimed", "replied"),
+        ("replied", "resolved"),
+    ]
     assert case.assignee == "U01"
     assert case.claimed_at == NOW + timedelta(minutes=5)
     assert case.replied_at == NOW + timedelta(minutes=9)

@@ -1,4 +1,4 @@
-"""The ingest pipeline on SQLite and PostgreSQL: dedupe, cases, joins, and all-or-nothing batches."""
+"""The ingest pipeline on SQLite and PostgreSQL: dedupe, cases, joins, all-or-nothing batches."""
 
 from __future__ import annotations
 
@@ -71,7 +71,9 @@ def test_a_new_complaint_by_an_author_with_an_open_case_joins_it(db_url, tmp_pat
     app = open_app(db_url, tmp_path)
     app.pipeline.ingest([mention("1", ANGRY, author="maria")])
     follow_up = mention(
-        "2", "Still no refund from Acme. I will call my lawyer.", author="maria",
+        "2",
+        "Still no refund from Acme. I will call my lawyer.",
+        author="maria",
         created_at=NOW - timedelta(minutes=30),
     )
     result = app.pipeline.ingest([follow_up])
@@ -106,7 +108,9 @@ def test_below_min_priority_is_stored_but_opens_no_case(db_url, tmp_path):
 
 def test_brand_exclude_terms_drop_noise_before_scoring(db_url, tmp_path):
     app = open_app(db_url, tmp_path)
-    result = app.pipeline.ingest([mention("1", "Acme jobs: we are hiring angry testers, awful pay")])
+    result = app.pipeline.ingest(
+        [mention("1", "Acme jobs: we are hiring angry testers, awful pay")]
+    )
     assert (result.excluded, result.stored) == (1, 0)
     app.close()
 
@@ -122,7 +126,8 @@ def test_batch_and_cursor_commit_together_or_not_at_all(db_url, tmp_path, monkey
     monkeypatch.setattr(repository, "enqueue", broken_enqueue)
     with pytest.raises(RuntimeError):
         app.pipeline.ingest(
-            [mention("2", ANGRY, author="other")], cursor=CursorUpdate("demo", "file", '{"offset": 20}')
+            [mention("2", ANGRY, author="other")],
+            cursor=CursorUpdate("demo", "file", '{"offset": 20}'),
         )
     with app.factory() as session:
         assert session.scalars(select(MentionRow.external_id)).all() == ["1"]

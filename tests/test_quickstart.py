@@ -23,7 +23,13 @@ def repmon(*args: str, cwd: Path, stdin: str | None = None, env_db: str | None =
         env["DATABASE_URL"] = env_db
     return subprocess.run(
         [sys.executable, "-m", "monitor", *args],
-        cwd=cwd, input=stdin, capture_output=True, text=True, timeout=300, env=env, check=False,
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+        check=False,
     )
 
 
@@ -37,7 +43,7 @@ def project(tmp_path: Path) -> Path:
 
 def table_count(db: Path, table: str) -> int:
     with sqlite3.connect(db) as connection:
-        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def test_run_once_shows_ranked_cards_and_a_second_run_adds_nothing(project: Path):
@@ -52,7 +58,9 @@ def test_run_once_shows_ranked_cards_and_a_second_run_adds_nothing(project: Path
     second = repmon("run", "--once", "--force", cwd=project)
     assert second.returncode == 0, second.stderr
     assert (table_count(db, "mentions"), table_count(db, "cases"), table_count(db, "outbox")) == (
-        mentions, cases, outbox,
+        mentions,
+        cases,
+        outbox,
     )
     assert "case #" not in second.stdout  # no card is delivered twice
 
@@ -65,8 +73,20 @@ def test_run_once_shows_ranked_cards_and_a_second_run_adds_nothing(project: Path
     assert queue.returncode == 0, queue.stderr
     items = json.loads(queue.stdout)
     assert len(items) == 15
-    expected_keys = {"id", "priority", "reasons", "status", "source", "url", "author", "text",
-                     "lang", "label", "rating", "opened_at"}
+    expected_keys = {
+        "id",
+        "priority",
+        "reasons",
+        "status",
+        "source",
+        "url",
+        "author",
+        "text",
+        "lang",
+        "label",
+        "rating",
+        "opened_at",
+    }
     assert all(expected_keys <= set(item) for item in items)
     priorities = [item["priority"] for item in items]
     assert priorities == sorted(priorities, reverse=True)
@@ -108,10 +128,14 @@ def test_score_matches_vader_for_english_and_reports_bad_lines(project: Path):
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     text = "The app keeps crashing and nobody answers. Terrible!"
-    result = repmon("score", cwd=project, stdin=json.dumps({"text": text, "lang": "en"}) + "\nnot json\n")
+    result = repmon(
+        "score", cwd=project, stdin=json.dumps({"text": text, "lang": "en"}) + "\nnot json\n"
+    )
     assert result.returncode == 1
     first, second = (json.loads(line) for line in result.stdout.splitlines())
-    assert first["compound"] == round(SentimentIntensityAnalyzer().polarity_scores(text)["compound"], 4)
+    assert first["compound"] == round(
+        SentimentIntensityAnalyzer().polarity_scores(text)["compound"], 4
+    )
     assert first["scorer"] == "vader"
     assert second == {"line": 2, "error": "not valid JSON: Expecting value"}
 
@@ -131,8 +155,10 @@ def test_run_once_on_postgresql_stores_the_same_as_sqlite(project: Path, pg_url:
 
     engine = create_engine(pg_url)
     with engine.connect() as connection:
-        pg_counts = [connection.execute(text(f"SELECT count(*) FROM {t}")).scalar()  # noqa: S608
-                     for t in ("mentions", "cases", "outbox")]
+        pg_counts = [
+            connection.execute(text(f"SELECT count(*) FROM {t}")).scalar()
+            for t in ("mentions", "cases", "outbox")
+        ]
     engine.dispose()
     db = project / "repmon.db"
     assert pg_counts == [table_count(db, t) for t in ("mentions", "cases", "outbox")]

@@ -8,17 +8,21 @@ import pytest
 
 from monitor.models import Score
 from monitor.ranking import RankingPolicy, Weights, humanize_count, is_complaint, rank
-from monitor.urgency import signals
 from monitor.textnorm import fold_text
+from monitor.urgency import signals
 
 POLICY = RankingPolicy()
 
 
 def score(compound: float, label: str = "negative") -> Score:
-    return Score(compound=compound, pos=0.0, neu=0.5, neg=0.5, label=label, lang="en", scorer="vader")
+    return Score(
+        compound=compound, pos=0.0, neu=0.5, neg=0.5, label=label, lang="en", scorer="vader"
+    )
 
 
-def ranked(compound=-0.5, *, rating=None, followers=None, text="", complaints=0, hours=0.0, policy=POLICY):
+def ranked(
+    compound=-0.5, *, rating=None, followers=None, text="", complaints=0, hours=0.0, policy=POLICY
+):
     return rank(
         score(compound),
         rating=rating,
@@ -46,8 +50,13 @@ def test_priority_stays_in_unit_interval_with_every_signal_at_maximum():
 
 def test_reasons_are_human_readable_and_strongest_first():
     result = ranked(-0.8, rating=2, followers=14_000, text="Cancelling my plan", hours=3)
-    assert result.reasons == ["very negative text (-0.80)", "2★ review", "churn risk", "14k followers",
-                              "waiting 3 h"]
+    assert result.reasons == [
+        "very negative text (-0.80)",
+        "2★ review",
+        "churn risk",
+        "14k followers",
+        "waiting 3 h",
+    ]
 
 
 def test_repeat_complainer_counts_as_urgency():
@@ -60,30 +69,41 @@ def test_weights_are_configurable():
     assert ranked(followers=1_000_000, policy=no_reach).priority == ranked().priority
 
 
-@pytest.mark.parametrize(("label", "rating", "expected"), [
-    ("negative", None, True), ("neutral", None, False), ("positive", 3, True), ("neutral", 4, False),
-])
+@pytest.mark.parametrize(
+    ("label", "rating", "expected"),
+    [
+        ("negative", None, True),
+        ("neutral", None, False),
+        ("positive", 3, True),
+        ("neutral", 4, False),
+    ],
+)
 def test_complaints_are_negative_text_or_three_stars_or_less(label, rating, expected):
     assert is_complaint(score(0.0, label), rating) is expected
 
 
-@pytest.mark.parametrize(("value", "text"), [(850, "850"), (1_300, "1.3k"), (14_000, "14k"),
-                                             (1_200_000, "1.2M"), (2_000_000, "2M")])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(850, "850"), (1_300, "1.3k"), (14_000, "14k"), (1_200_000, "1.2M"), (2_000_000, "2M")],
+)
 def test_humanize_count(value, text):
     assert humanize_count(value) == text
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("I'm calling my lawyer about Acme", "legal"),
-    ("Voy a poner una denuncia", "legal"),
-    ("Je vais porter plainte", "legal"),
-    ("The router caught fire last night", "safety"),
-    ("le câble a brûlé", "safety"),
-    ("Me doy de baja de Acme", "churn"),
-    ("je résilie demain", "churn"),
-    ("@FCC please look at Acme", "regulator"),
-    ("WHY IS ACME DOWN AGAIN", "shouting"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm calling my lawyer about Acme", "legal"),
+        ("Voy a poner una denuncia", "legal"),
+        ("Je vais porter plainte", "legal"),
+        ("The router caught fire last night", "safety"),
+        ("le câble a brûlé", "safety"),
+        ("Me doy de baja de Acme", "churn"),
+        ("je résilie demain", "churn"),
+        ("@FCC please look at Acme", "regulator"),
+        ("WHY IS ACME DOWN AGAIN", "shouting"),
+    ],
+)
 def test_urgency_signals_in_three_languages(text, expected):
     assert expected in [s.name for s in signals(text, fold_text(text))]
 

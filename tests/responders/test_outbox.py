@@ -36,8 +36,13 @@ class Recorder:
 
 def test_each_card_is_delivered_once_and_routes_its_case(db_url, tmp_path):
     app = open_app(db_url, tmp_path)
-    app.pipeline.ingest([mention("1", ANGRY, author="a"), mention("2", ANGRY, author="b"),
-                         mention("3", ANGRY + " again", author="a")])
+    app.pipeline.ingest(
+        [
+            mention("1", ANGRY, author="a"),
+            mention("2", ANGRY, author="b"),
+            mention("3", ANGRY + " again", author="a"),
+        ]
+    )
     responder = Recorder()
     first = send_pending(app.engine, app.factory, responder, clock=lambda: NOW)
     second = send_pending(app.engine, app.factory, responder, clock=lambda: NOW)
@@ -63,7 +68,11 @@ def test_failures_back_off_then_succeed(db_url, tmp_path):
     assert send_pending(app.engine, app.factory, responder, clock=lambda: much_later).sent == 1
     with app.factory() as session:
         row = session.scalars(select(OutboxRow)).one()
-        assert (row.state, row.attempts, row.last_error) == ("sent", 3, "ConnectionError: slack is down")
+        assert (row.state, row.attempts, row.last_error) == (
+            "sent",
+            3,
+            "ConnectionError: slack is down",
+        )
     app.close()
 
 
@@ -73,7 +82,7 @@ def test_gives_up_after_max_attempts(sqlite_url, tmp_path):
     responder = Recorder(fail_times=10**6)
     when = NOW
     for _ in range(MAX_ATTEMPTS):
-        send_pending(app.engine, app.factory, responder, clock=lambda: when)
+        send_pending(app.engine, app.factory, responder, clock=lambda at=when: at)
         when += timedelta(hours=2)
     with app.factory() as session:
         assert session.scalars(select(OutboxRow.state)).one() == "dead"
