@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from db.session import transaction
 from monitor.brands import BrandMatcher
 from monitor.config import AppConfig
 from monitor.models import Mention, Score
-from monitor.ranking import RankingPolicy, Weights, is_complaint, rank
+from monitor.ranking import Ranking, RankingPolicy, Weights, is_complaint, rank
 from monitor.routing import Router
 from monitor.scoring import MultiLanguageScorer, build_scorer
 from monitor.textnorm import fold_text
@@ -80,7 +80,8 @@ class _Scored:
     score: Score
     complaint: bool
     topic: str | None = None
-    row: dict[str, Any] = field(default_factory=dict)
+    author_id: int | None = None
+    ranking: Ranking | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,9 +173,9 @@ class Pipeline:
             m, s = item.mention, item.score
             author = authors.get((m.source, m.author)) if m.author else None
             item.topic = self.topics.topic_of(item.folded)
-            ranking = None
+            item.author_id = author.id if author else None
             if item.complaint:
-                ranking = rank(
+                item.ranking = rank(
                     s,
                     rating=m.rating,
                     followers=m.author_followers
@@ -185,7 +186,8 @@ class Pipeline:
                     waiting=max(now - m.created_at, timedelta(0)),
                     policy=self.policy,
                 )
-            item.row = {
+            ranking = item.ranking
+            row = {
                 "source": m.source,
                 "external_id": m.external_id,
                 "connector": m.connector,
@@ -193,7 +195,7 @@ class Pipeline:
                 "url": m.url,
                 "text": m.text,
                 "title": m.title,
-                "author_id": author.id if author else None,
+                "author_id": item.author_id,
                 "lang": s.lang,
                 "rating": m.rating,
                 "in_reply_to": m.in_reply_to,
@@ -212,12 +214,9 @@ class Pipeline:
                 "priority": ranking.priority if ranking else None,
                 "reasons": ranking.reasons if ranking else None,
                 "case_id": None,
-                "_ranking": ranking,
             }
-            rows.append(item.row)
-        inserted = repository.insert_mentions(
-            session, [{k: v for k, v in r.items() if k != "_ranking"} for r in rows]
-        )
+            rows.append(row)
+        inserted = repository.insert_mentions(session, rows)
         result.stored = len(inserted)
         result.duplicates += len(rows) - len(inserted)
         if inserted:
@@ -233,12 +232,12 @@ class Pipeline:
         result: BatchResult,
     ) -> None:
         mine = [i for i in items if (i.mention.source, i.mention.external_id) in inserted]
-        author_ids = [i.row["author_id"] for i in mine if i.row["author_id"] is not None]
+        author_ids = [i.author_id for i in mine if i.author_id is not None]
         open_cases = repository.open_cases_by_author(session, author_ids)
         for item in sorted(mine, key=lambda i: i.mention.created_at):
             mention_id = inserted[(item.mention.source, item.mention.external_id)]
-            ranking = item.row["_ranking"]
-            author_id = item.row["author_id"]
+            ranking = item.ranking
+            author_id = item.author_id
             case = open_cases.get(author_id) if author_id is not None else None
             if case is not None:
                 self._join(session, case, item, mention_id, now)
@@ -250,12 +249,13 @@ class Pipeline:
                 result.cases_opened += 1
 
     def _open(self, session: Session, item: _Scored, mention_id: int, now: datetime) -> Case:
-        ranking = item.row["_ranking"]
+        ranking = item.ranking
+        assert ranking is not None  # only ranked complaints open cases
         m = item.mention
         case = Case(
             brand=item.brand,
             source=m.source,
-            author_id=item.row["author_id"],
+            author_id=item.author_id,
             mention_id=mention_id,
             status="new",
             priority=ranking.priority,
@@ -296,7 +296,7 @@ class Pipeline:
     def _join(
         self, session: Session, case: Case, item: _Scored, mention_id: int, now: datetime
     ) -> None:
-        ranking = item.row["_ranking"]
+        ranking = item.ranking
         case.mention_count += 1
         case.updated_at = now
         if ranking is not None and ranking.priority > case.priority:
