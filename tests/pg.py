@@ -177,7 +177,7 @@ class PostgresServer:
         atexit.register(server.stop)  # safety net if the caller never reaches its own stop()
         try:
             if _as_root():
-                import pwd  # noqa: PLC0415 - POSIX only, and only needed as root
+                import pwd
 
                 try:
                     account = pwd.getpwnam(OS_USER)
@@ -233,8 +233,8 @@ class PostgresServer:
 
     def _admin(self, template: str, name: str) -> None:
         try:
-            import psycopg  # noqa: PLC0415 - optional dependency (the `postgres` extra)
-            from psycopg import sql  # noqa: PLC0415
+            import psycopg
+            from psycopg import sql
         except ImportError as exc:
             raise PostgresUnavailableError(
                 "psycopg is needed to manage test databases: pip install -e '.[postgres]'"
