@@ -53,9 +53,8 @@ class FileConnector:
         except OSError as exc:
             raise FatalConnectorError(f"{self.settings.name}: cannot open {path}: {exc}") from exc
         with stream:
-            head = _fingerprint(stream.read(_HEAD_BYTES))
             size = path.stat().st_size
-            offset = _resume_offset(cursor, head, size)
+            offset = _resume_offset(cursor, stream, size)
             header = None
             if self._format == "csv" and offset > 0:
                 stream.seek(0)
@@ -68,9 +67,13 @@ class FileConnector:
                 offset=offset,
                 csv_header=header,
                 label=str(path),
+                growing=True,
             )
             mentions = reader.read(self.settings.batch_size)
-            new_cursor = json.dumps({"offset": reader.offset, "head": head})
+            head_len = min(reader.offset, _HEAD_BYTES)
+            stream.seek(0)
+            head = _fingerprint(stream.read(head_len))
+            new_cursor = json.dumps({"offset": reader.offset, "head": head, "head_len": head_len})
             return Batch(mentions, new_cursor, more=not reader.eof, skipped=reader.skipped)
 
 
@@ -78,17 +81,25 @@ def _fingerprint(head: bytes) -> str:
     return hashlib.sha256(head).hexdigest()[:16]
 
 
-def _resume_offset(cursor: str | None, head: str, size: int) -> int:
-    """Where to continue: 0 for a new, replaced or truncated file."""
+def _resume_offset(cursor: str | None, stream: IO[bytes], size: int) -> int:
+    """Where to continue: 0 for a new, replaced or truncated file.
+
+    The cursor fingerprints the start of what was already read (at most 4 KiB), so appending to
+    a small file does not look like a new file, while replacing it does.
+    """
     if not cursor:
         return 0
     try:
         state = json.loads(cursor)
         offset = int(state["offset"])
-        same_file = state.get("head") == head
+        head_len = int(state.get("head_len", _HEAD_BYTES))
     except (ValueError, KeyError, TypeError):
         return 0
-    return offset if same_file and 0 <= offset <= size else 0
+    if not 0 <= offset <= size or not 0 <= head_len <= _HEAD_BYTES:
+        return 0
+    stream.seek(0)
+    same_file = state.get("head") == _fingerprint(stream.read(head_len))
+    return offset if same_file else 0
 
 
 def _csv_header(stream: IO[bytes]) -> list[str]:

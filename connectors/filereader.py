@@ -27,7 +27,8 @@ class RecordReader:
 
     `offset` is the byte position after the last record returned, which is what a cursor saves.
     Bad lines (invalid JSON or UTF-8, missing fields) are logged with their line number, counted
-    in `skipped`, and never stop the file.
+    in `skipped`, and never stop the file. With `growing=True` (a file another program appends
+    to) an unterminated last line is left for the next read instead of being taken half-written.
     """
 
     def __init__(
@@ -39,6 +40,7 @@ class RecordReader:
         offset: int = 0,
         csv_header: list[str] | None = None,
         label: str = "input",
+        growing: bool = False,
     ) -> None:
         self._stream = stream
         self._fmt = fmt
@@ -49,6 +51,8 @@ class RecordReader:
         self.skipped = 0
         self.eof = False
         self._header = csv_header
+        self._growing = growing
+        self._bad_encoding = False
         self._records = self._iter_records()
 
     def read(self, max_items: int) -> list[Mention]:
@@ -99,12 +103,14 @@ class RecordReader:
 
     def _lines(self) -> Iterator[str]:
         for raw in self._stream:
+            if self._growing and not raw.endswith(b"\n"):
+                return  # a row still being written: leave it for the next read
             self.line_no += 1
             self.offset += len(raw)
             try:
                 yield raw.decode("utf-8-sig" if self.line_no == 1 else "utf-8")
             except UnicodeDecodeError:
-                self._skip("not valid UTF-8")
+                self._bad_encoding = True
                 yield raw.decode("utf-8", errors="replace")
 
     def _iter_csv(self) -> Iterator[Mention | None]:
@@ -117,6 +123,11 @@ class RecordReader:
             header = [h.strip() for h in header]
             self._header = header
         for row in reader:
+            if self._bad_encoding:
+                self._bad_encoding = False
+                self._skip("not valid UTF-8")
+                yield None
+                continue
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):

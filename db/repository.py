@@ -102,31 +102,16 @@ def open_cases_by_author(session: Session, author_ids: Iterable[int]) -> dict[in
     return found
 
 
-def enqueue(
-    session: Session,
-    *,
-    key: str,
-    kind: str,
-    payload: dict[str, Any],
-    now: datetime,
-    case_id: int | None = None,
-) -> None:
-    """Add an outbox row unless one with the same idempotency key exists."""
-    stmt = (
-        _insert(session, OutboxRow)
-        .values(
-            key=key,
-            kind=kind,
-            case_id=case_id,
-            payload=payload,
-            state="pending",
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=[OutboxRow.key])
-    )
-    session.execute(stmt)
+def enqueue_many(session: Session, rows: list[dict[str, Any]], *, now: datetime) -> None:
+    """Add outbox rows (`key`, `kind`, `case_id`, `payload`); existing keys are left alone."""
+    if not rows:
+        return
+    values = [
+        {**row, "state": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
+        for row in rows
+    ]
+    stmt = _insert(session, OutboxRow).on_conflict_do_nothing(index_elements=[OutboxRow.key])
+    session.execute(stmt, values)
 
 
 def connector_state(session: Session, name: str, type_name: str) -> ConnectorState:

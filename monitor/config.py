@@ -190,6 +190,8 @@ def parse_config(
 ) -> AppConfig:
     """Validate an already-parsed mapping (used by tests and `load_config`)."""
     problems: list[str] = []
+    if "path" in data:
+        problems.append("path: unknown key")
     expanded = _expand(dict(data), env if env is not None else os.environ, (), True, problems)
     context = {"base_dir": base_dir}
     connectors: list[Any] = []
@@ -234,8 +236,14 @@ def _expand(
 ) -> Any:
     """Replace `${NAME}` / `${NAME:-default}`; a missing NAME in an enabled block is a problem."""
     if isinstance(node, dict):
-        active = enabled and node.get("enabled", True) is not False
-        return {k: _expand(v, env, (*loc, str(k)), active, problems) for k, v in node.items()}
+        out: dict[Any, Any] = {}
+        if "enabled" in node:
+            out["enabled"] = _expand(node["enabled"], env, (*loc, "enabled"), enabled, problems)
+        active = enabled and not _switched_off(out.get("enabled", True))
+        for key, value in node.items():
+            if key != "enabled":
+                out[key] = _expand(value, env, (*loc, str(key)), active, problems)
+        return out
     if isinstance(node, list):
         return [_expand(v, env, (*loc, i), enabled, problems) for i, v in enumerate(node)]
     if not isinstance(node, str) or "${" not in node:
@@ -252,6 +260,13 @@ def _expand(
         return ""
 
     return _VAR.sub(substitute, node)
+
+
+def _switched_off(value: Any) -> bool:
+    """`enabled: false`, however it is spelled (`"false"`, `no`, `0`, `${FLAG:-false}`)."""
+    if isinstance(value, str):
+        return value.strip().lower() in {"false", "no", "off", "0", "n", "f"}
+    return value is False or value == 0
 
 
 def _describe(exc: ValidationError, prefix: str = "") -> list[str]:

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import repository
-from db.models import Case, CaseEvent, ConnectorState, MentionRow
+from db.models import ConnectorState
 from db.session import transaction
 from monitor.brands import BrandMatcher
 from monitor.config import AppConfig
-from monitor.models import Mention, Score
-from monitor.ranking import Ranking, RankingPolicy, Weights, is_complaint, rank
+from monitor.intake import ScoredMention, open_or_join_cases
+from monitor.models import Mention
+from monitor.ranking import RankingPolicy, Weights, is_complaint, rank
 from monitor.routing import Router
 from monitor.scoring import MultiLanguageScorer, build_scorer
 from monitor.textnorm import fold_text
@@ -29,7 +29,6 @@ from monitor.topics import TopicClassifier
 from monitor.urgency import signals
 
 logger = logging.getLogger(__name__)
-FOLLOW_UP_REASON = "raised by a follow-up post"
 Clock = Callable[[], datetime]
 
 
@@ -70,18 +69,6 @@ class BatchResult:
             "cases_opened": self.cases_opened,
             "cases_joined": self.cases_joined,
         }
-
-
-@dataclass(slots=True)
-class _Scored:
-    mention: Mention
-    brand: str | None
-    folded: str
-    score: Score
-    complaint: bool
-    topic: str | None = None
-    author_id: int | None = None
-    ranking: Ranking | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +136,8 @@ class Pipeline:
         result.duplicates = len(mentions) - len(unique) + len(known)
         return [m for key, m in unique.items() if key not in known]
 
-    def _score(self, mentions: list[Mention], result: BatchResult) -> list[_Scored]:
-        scored: list[_Scored] = []
+    def _score(self, mentions: list[Mention], result: BatchResult) -> list[ScoredMention]:
+        scored: list[ScoredMention] = []
         for mention in mentions:
             full_text = f"{mention.title}. {mention.text}" if mention.title else mention.text
             folded = fold_text(full_text)
@@ -161,11 +148,11 @@ class Pipeline:
             score = self.scorer.score(full_text, lang=mention.lang, rating=mention.rating)
             complaint = is_complaint(score, mention.rating)
             result.negative += complaint
-            scored.append(_Scored(mention, brand, folded, score, complaint))
+            scored.append(ScoredMention(mention, brand, folded, score, complaint))
         return scored
 
     def _store(
-        self, session: Session, items: list[_Scored], now: datetime, result: BatchResult
+        self, session: Session, items: list[ScoredMention], now: datetime, result: BatchResult
     ) -> None:
         authors = repository.upsert_authors(session, _author_rows(items, now))
         rows = []
@@ -221,102 +208,10 @@ class Pipeline:
         result.duplicates += len(rows) - len(inserted)
         if inserted:
             result.newest = max(i.mention.created_at for i in items)
-            self._open_or_join_cases(session, items, inserted, now, result)
-
-    def _open_or_join_cases(
-        self,
-        session: Session,
-        items: list[_Scored],
-        inserted: dict[tuple[str, str], int],
-        now: datetime,
-        result: BatchResult,
-    ) -> None:
-        mine = [i for i in items if (i.mention.source, i.mention.external_id) in inserted]
-        author_ids = [i.author_id for i in mine if i.author_id is not None]
-        open_cases = repository.open_cases_by_author(session, author_ids)
-        for item in sorted(mine, key=lambda i: i.mention.created_at):
-            mention_id = inserted[(item.mention.source, item.mention.external_id)]
-            ranking = item.ranking
-            author_id = item.author_id
-            case = open_cases.get(author_id) if author_id is not None else None
-            if case is not None:
-                self._join(session, case, item, mention_id, now)
-                result.cases_joined += 1
-            elif ranking is not None and ranking.priority >= self.policy.min_priority:
-                case = self._open(session, item, mention_id, now)
-                if author_id is not None:
-                    open_cases[author_id] = case
-                result.cases_opened += 1
-
-    def _open(self, session: Session, item: _Scored, mention_id: int, now: datetime) -> Case:
-        ranking = item.ranking
-        assert ranking is not None  # only ranked complaints open cases
-        m = item.mention
-        case = Case(
-            brand=item.brand,
-            source=m.source,
-            author_id=item.author_id,
-            mention_id=mention_id,
-            status="new",
-            priority=ranking.priority,
-            reasons=ranking.reasons,
-            factors={**ranking.factors, "created_at": m.created_at.isoformat()},
-            topic=item.topic,
-            lang=item.score.lang,
-            channel=None,
-            mention_count=1,
-            opened_at=now,
-            updated_at=now,
-        )
-        session.add(case)
-        session.flush()
-        case.channel = self.router.channel_for(case, rating=m.rating)
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                at=now,
-                actor="repmon",
-                action="open",
-                from_status=None,
-                to_status="new",
-                note=None,
+            intake = open_or_join_cases(
+                session, items, inserted, policy=self.policy, router=self.router, now=now
             )
-        )
-        _link_mention(session, mention_id, case.id)
-        repository.enqueue(
-            session,
-            key=f"card:{case.id}",
-            kind="card",
-            payload={"case_id": case.id},
-            now=now,
-            case_id=case.id,
-        )
-        return case
-
-    def _join(
-        self, session: Session, case: Case, item: _Scored, mention_id: int, now: datetime
-    ) -> None:
-        ranking = item.ranking
-        case.mention_count += 1
-        case.updated_at = now
-        if ranking is not None and ranking.priority > case.priority:
-            # The follow-up now drives the case's rank: the queue must explain it, not the opener.
-            case.priority = ranking.priority
-            case.reasons = [*ranking.reasons, FOLLOW_UP_REASON]
-            case.factors = {
-                **ranking.factors,
-                "created_at": item.mention.created_at.isoformat(),
-                "follow_up": True,
-            }
-        _link_mention(session, mention_id, case.id)
-        repository.enqueue(
-            session,
-            key=f"thread:{case.id}:{mention_id}",
-            kind="thread",
-            payload={"case_id": case.id, "mention_id": mention_id},
-            now=now,
-            case_id=case.id,
-        )
+            result.cases_opened, result.cases_joined = intake.opened, intake.joined
 
     def _save_cursor(
         self, session: Session, cursor: CursorUpdate, result: BatchResult, now: datetime
@@ -330,11 +225,7 @@ class Pipeline:
             state.newest_item_at = result.newest
 
 
-def _link_mention(session: Session, mention_id: int, case_id: int) -> None:
-    session.execute(update(MentionRow).where(MentionRow.id == mention_id).values(case_id=case_id))
-
-
-def _author_rows(items: list[_Scored], now: datetime) -> list[dict[str, Any]]:
+def _author_rows(items: list[ScoredMention], now: datetime) -> list[dict[str, Any]]:
     """One row per (source, handle) in the batch: PostgreSQL refuses two updates of one row."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for item in items:

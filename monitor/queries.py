@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Author, Case, ConnectorState, MentionRow, OutboxRow
 from monitor.cases import OPEN
-from monitor.pipeline import FOLLOW_UP_REASON
+from monitor.intake import FOLLOW_UP_REASON
 from monitor.ranking import RankingPolicy, rerank
 from monitor.records import iso
 

@@ -123,7 +123,7 @@ def test_batch_and_cursor_commit_together_or_not_at_all(db_url, tmp_path, monkey
     def broken_enqueue(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(repository, "enqueue", broken_enqueue)
+    monkeypatch.setattr(repository, "enqueue_many", broken_enqueue)
     with pytest.raises(RuntimeError):
         app.pipeline.ingest(
             [mention("2", ANGRY, author="other")],
