@@ -189,6 +189,7 @@ class ConnectorState(Base):
     skipped_total: Mapped[int] = mapped_column(Integer, default=0)
     excluded_total: Mapped[int] = mapped_column(Integer, default=0)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     newest_item_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -105,11 +105,8 @@ def status(
                 "last_error": state.last_error if state else None,
             }
         )
-    backlog = dict(
-        session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
-        .tuples()
-        .all()
-    )
+    by_state = select(OutboxRow.state, func.count()).group_by(OutboxRow.state)
+    backlog = {state: int(n) for state, n in session.execute(by_state)}
     open_cases = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN)))
     mentions = session.scalar(select(func.count()).select_from(MentionRow))
     return {

@@ -9,8 +9,14 @@ from datetime import datetime
 from typing import Any
 
 from apscheduler.triggers.cron import CronTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
-from connectors.base import ConnectorError, ConnectorSettings, FatalConnectorError
+from connectors.base import (
+    ConnectorError,
+    ConnectorSettings,
+    FatalConnectorError,
+    RetriableConnectorError,
+)
 from connectors.registry import build_connector
 from db import repository
 from db.models import ConnectorState, Run
@@ -37,6 +43,8 @@ def is_due(settings: ConnectorSettings, state: ConnectorState | None, now: datet
     """Due when never run, or its `every` has elapsed, or its cron fired since the last run."""
     if state is None or state.last_run_at is None:
         return True
+    if state.retry_at is not None and now < state.retry_at:
+        return False  # the platform asked us to wait (rate limit reset)
     schedule = settings.schedule
     if schedule.every is not None:
         return now - state.last_run_at >= schedule.every
@@ -80,6 +88,15 @@ def poll(app: App, settings: ConnectorSettings, *, force: bool = False) -> PollO
             _record_failure(app, settings, exc)
             logger.warning("poll %s: failed: %s", settings.name, exc)
             return outcome
+        except SQLAlchemyError:
+            raise  # storage trouble stops the run: nothing else can be stored either
+        except Exception as exc:
+            # A bug in one connector must not stop the others; it is recorded like a failure.
+            logger.exception("poll %s: unexpected error", settings.name)
+            wrapped = ConnectorError(f"unexpected {type(exc).__name__}: {exc}")
+            outcome.status, outcome.error = "failed", str(wrapped)
+            _record_failure(app, settings, wrapped)
+            return outcome
         _record_success(app, settings, outcome.result)
     logger.info("poll %s: %s", settings.name, outcome.result.as_dict())
     return outcome
@@ -94,6 +111,7 @@ def _record_success(app: App, settings: ConnectorSettings, result: BatchResult) 
         state.consecutive_failures = 0
         state.last_error = None
         state.paused = False
+        state.retry_at = None
 
 
 def _record_failure(app: App, settings: ConnectorSettings, exc: ConnectorError) -> None:
@@ -103,8 +121,10 @@ def _record_failure(app: App, settings: ConnectorSettings, exc: ConnectorError) 
         state.last_run_at = state.last_error_at = now
         state.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         state.consecutive_failures += 1
-        if isinstance(exc, FatalConnectorError) and state.consecutive_failures >= PAUSE_AFTER_FATAL:
-            state.paused = True
+        state.retry_at = exc.reset_at if isinstance(exc, RetriableConnectorError) else None
+        fatal = isinstance(exc, FatalConnectorError)
+        if fatal and state.consecutive_failures >= PAUSE_AFTER_FATAL and not state.paused:
+            state.paused = True  # reported once, here; later cycles skip it quietly
             logger.error(
                 "connector %s paused after %d fatal errors",
                 settings.name,
