@@ -1,12 +1,64 @@
-"""Language of a mention: the platform's hint first, else py3langid restricted to our languages."""
+"""Language of a mention: the platform's hint, then word votes, then py3langid, then the default.
+
+py3langid is unreliable on one to three words ("merci" came out "es"), and it costs as much as
+VADER per post plus a second to load. Words from the language packs (stopwords, lexicon, slang
+and a few markers such as "merci", "gracias", "thanks") vote first: on short texts any clear
+winner decides; on longer texts a clear lead in telling words does; the rest go to py3langid.
+"""
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 _lock = threading.Lock()
+
+#: Texts of at most this many words are "short": votes decide, py3langid only breaks ties.
+SHORT_WORDS = 3
+#: On a short text with no decisive vote, py3langid must be this sure to beat the default.
+SHORT_MIN_PROBABILITY = 0.5
+#: A longer text skips py3langid when the leader has this many votes and LONG_MARGIN times the
+#: runner-up's (votes of words shared by languages are split, so these are telling words).
+LONG_MIN_VOTES = 2.0
+LONG_MARGIN = 1.5
+#: Votes are counted over at most this many words (a 100 KB post needs no more).
+MAX_VOTING_WORDS = 200
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+")
+
+# Votes are counted in 1/_UNIT points and packed into one int, _BITS per language, so that
+# adding up a text's votes is one C-level sum(); MAX_VOTING_WORDS × 3 × _UNIT fits in _BITS.
+_UNIT = 12
+_BITS = 16
+_MASK = (1 << _BITS) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocabulary:
+    """Word → packed votes: exact spellings overlaid on accent-folded ones (at half weight)."""
+
+    lookup: dict[str, int]
+    folded: dict[str, int]
+    #: Every configured language has words; else a landslide could only be among some of them.
+    complete: bool
+    fold: Callable[[str], str]
+
+
+@lru_cache(maxsize=32)
+def text_words(text: str) -> tuple[str, ...]:
+    """Lowercase words of `text` without URLs and @handles.
+
+    Cached because the pipeline asks twice in a row for the same text: detection here, then
+    English coverage in the scorer.
+    """
+    if "@" in text or "://" in text or "www." in text:
+        text = _NOISE.sub(" ", text)
+    return tuple(_WORD.findall(text.lower()))
 
 
 def normalize_hint(hint: str | None) -> str | None:
@@ -24,6 +76,8 @@ class LanguageDetector:
         self.languages = [code.lower() for code in languages]
         self.default = default if default in self.languages else self.languages[0]
         self._identifier: Any = None
+        self._words: _Vocabulary | None = None
+        self._shifts = [_BITS * index for index in range(len(self.languages))]
 
     def _model(self) -> Any:
         if self._identifier is None:
@@ -36,6 +90,56 @@ class LanguageDetector:
                     self._identifier = identifier
         return self._identifier
 
+    def _vocabulary(self) -> _Vocabulary:
+        if self._words is None:
+            with _lock:
+                if self._words is None:
+                    self._words = self._build_vocabulary()
+        return self._words
+
+    def _build_vocabulary(self) -> _Vocabulary:
+        """Votes per word: its weight for each language that has it, shared out among them
+        ("de" is Spanish and French: half a vote each), so only telling words add up."""
+        # Imported here: monitor.scoring imports this module.
+        from monitor.scoring.packs import PACK_CODES, detection_words, fold
+
+        exact: dict[str, list[float]] = {}
+        folded: dict[str, list[float]] = {}
+        complete = True
+        for index, code in enumerate(self.languages):
+            if code != "en" and code not in PACK_CODES:
+                complete = False
+                continue
+            for word, weight in detection_words(code).items():
+                votes = exact.setdefault(word, [0.0] * len(self.languages))
+                votes[index] = max(votes[index], weight)
+                loose = folded.setdefault(fold(word), [0.0] * len(self.languages))
+                loose[index] = max(loose[index], weight / 2)
+
+        def pack(votes: list[float]) -> int:
+            share = _UNIT / sum(1 for vote in votes if vote)
+            return sum(round(vote * share) << (_BITS * i) for i, vote in enumerate(votes))
+
+        packed_folded = {word: pack(votes) for word, votes in folded.items()}
+        return _Vocabulary(
+            lookup=packed_folded | {word: pack(votes) for word, votes in exact.items()},
+            folded=packed_folded,
+            complete=complete,
+            fold=fold,
+        )
+
+    def vote(self, words: Sequence[str]) -> list[float]:
+        """Votes per configured language for lowercase `words`."""
+        vocabulary = self._vocabulary()
+        words = words[:MAX_VOTING_WORDS]
+        packed = list(map(vocabulary.lookup.get, words))
+        if not "".join(words).isascii():  # accents typed where the packs have none, or wrongly
+            for index, word in enumerate(words):
+                if packed[index] is None and not word.isascii():
+                    packed[index] = vocabulary.folded.get(vocabulary.fold(word))
+        total = sum(filter(None, packed))
+        return [((total >> shift) & _MASK) / _UNIT for shift in self._shifts]
+
     def detect(self, text: str, hint: str | None = None) -> str:
         """The platform's own language field wins when it is one of ours."""
         code = normalize_hint(hint)
@@ -43,7 +147,37 @@ class LanguageDetector:
             return code
         if len(self.languages) == 1:
             return self.default
-        if sum(ch.isalpha() for ch in text) < 3:
+        words = text_words(text)
+        if sum(len(word) for word in words[:3]) < 3:
             return self.default
+        return self._decide(text, words)
+
+    def _decide(self, text: str, words: Sequence[str]) -> str:
+        """Votes, then py3langid (restricted to our languages), then the default."""
+        totals = self.vote(words)
+        ordered = sorted(totals)
+        best, runner_up = ordered[-1], ordered[-2]
+        if len(words) <= SHORT_WORDS:
+            if best > runner_up:
+                return self.languages[totals.index(best)]
+            leaders = [
+                code for code, total in zip(self.languages, totals, strict=True) if total == best
+            ]
+            return self._classify(text, leaders if best > 0 else self.languages)
+        landslide = best >= LONG_MIN_VOTES and best >= LONG_MARGIN * runner_up
+        if landslide and self._vocabulary().complete:
+            return self.languages[totals.index(best)]
+        if "@" in text or "://" in text or "www." in text:
+            text = _NOISE.sub(" ", text)
         lang, _ = self._model().classify(text)
-        return str(lang)
+        return str(lang) if lang in self.languages else self.default
+
+    def _classify(self, text: str, candidates: Sequence[str]) -> str:
+        """py3langid's best among `candidates`; the default instead when it is a candidate too
+        and py3langid is unsure."""
+        for lang, probability in self._model().rank(text):
+            if lang in candidates:
+                if probability >= SHORT_MIN_PROBABILITY or self.default not in candidates:
+                    return str(lang)
+                break
+        return self.default

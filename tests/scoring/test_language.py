@@ -1,0 +1,192 @@
+"""Language detection: platform hints first, word votes on short texts, py3langid otherwise."""
+
+from __future__ import annotations
+
+import pytest
+
+from monitor.language import LanguageDetector, normalize_hint
+
+# Realistic mentions, short and long, as they reach the pipeline (also used by the benchmark).
+CORPUS: dict[str, list[str]] = {
+    "en": [
+        "thanks",
+        "Thank you!",
+        "worst app ever",
+        "The app keeps logging me out, terrible support!!",
+        "Thanks for the quick refund, great service :)",
+        "I have been waiting 3 hours on hold, this is ridiculous",
+        "@AcmeHelp my internet has been down since yesterday, any update?",
+        "Love the new update, works great 👍",
+        "Still no refund after two weeks. Never ordering again.",
+        "Your agent Maria was super helpful, thank you so much",
+        "Why does the app crash every time I open my bill?",
+        "Package arrived damaged and nobody answers the chat",
+        "Nice app, but it logs me out every day.",
+        "Charged twice this month and customer service is useless",
+        "The technician fixed everything in 10 minutes, brilliant",
+        "Cancelled my contract, the worst customer experience I've had",
+        "Is there an outage in London? No signal since this morning",
+        "Great prices but delivery is always late",
+    ],
+    "es": [
+        "gracias",
+        "Muchas gracias!",
+        "pésimo servicio",
+        "El servicio es pésimo, nunca responden",
+        "Llevo tres días sin internet y nadie me da una solución",
+        "@MovistarES me cobraron de más en la factura, qué vergüenza",
+        "Me encanta la app, muy fácil de usar 😍",
+        "q mal servicio xq nadie contesta",
+        "El repartidor fue muy amable, todo perfecto",
+        "La aplicación no funciona desde la última actualización",
+        "Gracias por resolver mi problema tan rápido",
+        "Es una estafa, quiero la devolución de mi dinero ya",
+        "Buenas tardes, sigo esperando el reembolso del pedido",
+        "Me encanta pero la factura es un robo",
+        "No vale la pena, atención al cliente de pena",
+        "El técnico llegó puntual y lo dejó todo funcionando",
+        "¿Alguien más tiene problemas con la fibra hoy?",
+        "Qué asco de compañía, me tienen harto",
+    ],
+    "fr": [
+        "merci",
+        "Merci beaucoup !",
+        "service nul",
+        "Service client au top, merci !",
+        "Ça fait une semaine que la box ne marche pas",
+        "@Free_1337 toujours pas de connexion depuis hier soir, c'est une honte",
+        "Livraison rapide et colis en parfait état, je recommande",
+        "jpp c nul",
+        "Le conseiller était très aimable et a réglé mon problème",
+        "Franchement déçu, personne ne répond au téléphone",
+        "Encore une facture fausse, c'est de l'arnaque",
+        "L'appli plante à chaque ouverture, vraiment pénible",
+        "Pas mal du tout, la nouvelle offre est intéressante",
+        "Bonjour, je n'ai toujours pas reçu mon remboursement",
+        "Ce n'est pas terrible comme service après-vente",
+        "Le technicien est venu à l'heure, rien à dire",
+        "Trop bien la nouvelle interface, bravo à l'équipe",
+        "J'en ai marre de vos coupures à répétition",
+    ],
+}
+
+
+# Brand names, loanwords and code-switching that fool a character model on short texts.
+TRICKY: dict[str, list[str]] = {
+    "en": [
+        "Thanks Movistar, great job",
+        "Orange France support is useless",
+        "my Telcel bill is wrong again",
+        "Merci for nothing, worst support",
+        "El Corte Ingles delivery was late and the box was damaged",
+    ],
+    "es": [
+        "la app de Orange no funciona",
+        "el wifi está fatal",
+        "ok, gracias",
+        "el router va lento",
+        "el chat del support no responde",
+        "super mal el soporte",
+    ],
+    "fr": [
+        "le wifi bug encore",
+        "top le service",
+        "ok merci",
+        "trop de bugs sur l'app",
+        "service client injoignable",
+        "Free Mobile c'est fini pour moi",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def detector() -> LanguageDetector:
+    return LanguageDetector(["en", "es", "fr"])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("merci", "fr"),
+        ("gracias", "es"),
+        ("thanks", "en"),
+        ("bonjour", "fr"),
+        ("hola", "es"),
+        ("Merci !", "fr"),
+        ("nul", "fr"),
+        ("génial", "fr"),
+        ("genial", "es"),
+        ("pésimo", "es"),
+        ("jpp c nul", "fr"),
+        ("muchas gracias", "es"),
+        ("thank you", "en"),
+        ("@SFR_SAV merci", "fr"),
+    ],
+)
+def test_short_texts_are_decided_by_word_votes(detector, text, expected):
+    assert detector.detect(text) == expected
+
+
+@pytest.mark.parametrize(("lang", "text"), [(lang, t) for lang, ts in CORPUS.items() for t in ts])
+def test_realistic_mentions_are_detected(detector, lang, text):
+    assert detector.detect(text) == lang
+
+
+@pytest.mark.parametrize(("lang", "text"), [(lang, t) for lang, ts in TRICKY.items() for t in ts])
+def test_brand_names_and_loanwords_do_not_fool_detection(detector, lang, text):
+    assert detector.detect(text) == lang
+
+
+def test_vote_shares_words_common_to_several_languages(detector):
+    en, es, fr = (detector.languages.index(code) for code in ("en", "es", "fr"))
+    shared = detector.vote(["de"])  # Spanish and French
+    assert shared[es] == shared[fr] > 0
+    assert shared[en] == 0
+    assert detector.vote(["el"])[es] > shared[es]
+
+
+def test_platform_hint_wins_over_the_text(detector):
+    assert detector.detect("merci beaucoup", "en-US") == "en"
+    assert detector.detect("thanks a lot", "es_419") == "es"
+    assert detector.detect("gracias", "FR") == "fr"
+
+
+def test_unsupported_or_junk_hint_is_ignored(detector):
+    assert detector.detect("merci beaucoup", "de-DE") == "fr"
+    assert detector.detect("muchas gracias", "not a language") == "es"
+    assert detector.detect("thanks so much", "") == "en"
+
+
+def test_detection_is_restricted_to_configured_languages():
+    detector = LanguageDetector(["en", "fr"], default="en")
+    assert detector.detect("muchas gracias por todo") in {"en", "fr"}
+    assert detector.detect("gracias") in {"en", "fr"}
+
+
+def test_single_language_and_letterless_texts_use_the_default():
+    assert LanguageDetector(["fr"]).detect("thanks a lot") == "fr"
+    detector = LanguageDetector(["en", "es", "fr"], default="es")
+    assert detector.detect("😡😡 !!") == "es"
+    assert detector.detect("") == "es"
+    assert detector.detect("12345") == "es"
+
+
+def test_ambiguous_short_text_without_votes_falls_back_to_the_default():
+    detector = LanguageDetector(["en", "es", "fr"], default="fr")
+    assert detector.detect("asdkj") == "fr"
+    assert detector.detect("Movistar") == "fr"
+
+
+def test_votes_count_accents_loosely(detector):
+    exact = detector.vote(["génial"])
+    loose = detector.vote(["gènial"])
+    fr = detector.languages.index("fr")
+    assert exact[fr] > loose[fr] > 0
+
+
+@pytest.mark.parametrize(
+    ("hint", "code"),
+    [("en-US", "en"), ("EN", "en"), ("es_419", "es"), ("fr-CA", "fr"), ("", None), ("x", None)],
+)
+def test_normalize_hint(hint, code):
+    assert normalize_hint(hint) == code
