@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -37,51 +38,64 @@ def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tupl
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class AuthorState:
+    """What ranking needs to know about an author after this batch's counts are added."""
+
+    id: int
+    followers: int | None
+    complaints_seen: int
+
+
 def upsert_authors(
     session: Session, rows: Sequence[dict[str, Any]]
-) -> dict[tuple[str, str], Author]:
+) -> dict[tuple[str, str], AuthorState]:
     """Insert or update authors; returns their current state keyed by (source, handle).
 
     Counts are added, followers take the newest known value, first-seen keeps the oldest.
+    Core executemany (not ORM, not one giant VALUES list) so the statement is compiled once
+    and batched by the driver.
     """
     if not rows:
         return {}
-    stmt = _insert(session, Author).values(list(rows))
+    table = Author.__table__
+    stmt = _insert(session, table)
     excluded = stmt.excluded
     stmt = stmt.on_conflict_do_update(
-        index_elements=[Author.source, Author.handle],
+        index_elements=[table.c.source, table.c.handle],
         set_={
-            "name": excluded.name,
-            "followers": _coalesce(excluded.followers, Author.followers),
-            "mentions_seen": Author.mentions_seen + excluded.mentions_seen,
-            "complaints_seen": Author.complaints_seen + excluded.complaints_seen,
+            "name": func.coalesce(excluded.name, table.c.name),
+            "followers": func.coalesce(excluded.followers, table.c.followers),
+            "mentions_seen": table.c.mentions_seen + excluded.mentions_seen,
+            "complaints_seen": table.c.complaints_seen + excluded.complaints_seen,
             "last_seen_at": excluded.last_seen_at,
         },
-    ).returning(Author)
-    authors = session.scalars(stmt, execution_options={"populate_existing": True}).all()
-    return {(a.source, a.handle): a for a in authors}
-
-
-def _coalesce(first: Any, second: Any) -> Any:
-    from sqlalchemy import func
-
-    return func.coalesce(first, second)
+    ).returning(
+        table.c.id, table.c.source, table.c.handle, table.c.followers, table.c.complaints_seen
+    )
+    result = session.connection().execute(stmt, list(rows))
+    return {
+        (source, handle): AuthorState(author_id, followers, complaints)
+        for author_id, source, handle, followers, complaints in result
+    }
 
 
 def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
     """Insert what is new and return the ids of the rows this call actually inserted.
 
     ON CONFLICT DO NOTHING makes a concurrent or repeated insert harmless; only rows that came
-    back from RETURNING get cases, so a mention never opens two cases.
+    back from RETURNING get cases, so a mention never opens two cases. Core, not the ORM: the
+    ORM's bulk insert splits rows by which values are None, one statement per pattern.
     """
     if not rows:
         return {}
+    table = MentionRow.__table__
     stmt = (
-        _insert(session, MentionRow)
-        .on_conflict_do_nothing(index_elements=[MentionRow.source, MentionRow.external_id])
-        .returning(MentionRow.id, MentionRow.source, MentionRow.external_id)
+        _insert(session, table)
+        .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
+        .returning(table.c.id, table.c.source, table.c.external_id)
     )
-    result = session.execute(stmt, list(rows))
+    result = session.connection().execute(stmt, list(rows))
     return {(source, external_id): mention_id for mention_id, source, external_id in result}
 
 

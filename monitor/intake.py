@@ -58,19 +58,25 @@ def open_or_join_cases(
     open_cases = repository.open_cases_by_author(session, author_ids)
     opened: list[Case] = []
     joins: list[tuple[Case, int]] = []
+    quiet_links: list[tuple[Case, int]] = []
     for item in sorted(mine, key=lambda i: i.mention.created_at):
         mention_id = inserted[(item.mention.source, item.mention.external_id)]
         case = open_cases.get(item.author_id) if item.author_id is not None else None
         if case is not None:
+            # Everything the author says is linked to the case (the outcome loop reads it), but
+            # only a further complaint notifies the agents in the case's thread.
             _join(case, item, now)
-            joins.append((case, mention_id))
+            if item.complaint:
+                joins.append((case, mention_id))
+            else:
+                quiet_links.append((case, mention_id))
         elif item.ranking is not None and item.ranking.priority >= policy.min_priority:
             case = _new_case(item, item.ranking, mention_id, now)
             case.channel = router.channel_for(case, rating=item.mention.rating)
             opened.append(case)
             if item.author_id is not None:
                 open_cases[item.author_id] = case
-    if not opened and not joins:
+    if not opened and not joins and not quiet_links:
         return result
     session.add_all(opened)
     session.flush()  # one INSERT … RETURNING gives every new case its id
@@ -79,7 +85,7 @@ def open_or_join_cases(
         for c in opened
     )
     links = [{"id": c.mention_id, "case_id": c.id} for c in opened]
-    links += [{"id": mention_id, "case_id": c.id} for c, mention_id in joins]
+    links += [{"id": mention_id, "case_id": c.id} for c, mention_id in joins + quiet_links]
     session.execute(update(MentionRow), links)
     outbox: list[dict[str, Any]] = [
         {"key": f"card:{c.id}", "kind": "card", "case_id": c.id, "payload": {"case_id": c.id}}
@@ -119,6 +125,7 @@ def _new_case(item: ScoredMention, ranking: Ranking, mention_id: int, now: datet
 
 
 def _join(case: Case, item: ScoredMention, now: datetime) -> None:
+    """Count the mention on its author's open case; a stronger complaint re-ranks the case."""
     case.mention_count += 1
     case.updated_at = now
     ranking = item.ranking

@@ -134,3 +134,16 @@ def test_batch_and_cursor_commit_together_or_not_at_all(db_url, tmp_path, monkey
         assert session.get(ConnectorState, "demo").cursor == '{"offset": 10}'
         assert count(session, Case) == 1
     app.close()
+
+
+def test_a_non_complaint_by_the_author_is_linked_to_the_case_without_notifying(db_url, tmp_path):
+    app = open_app(db_url, tmp_path)
+    app.pipeline.ingest([mention("1", ANGRY, author="maria")])
+    thanks = mention("2", "Thanks Acme, fixed now, great job!", author="maria")
+    result = app.pipeline.ingest([thanks])
+    assert (result.cases_opened, result.cases_joined) == (0, 0)
+    with app.factory() as session:
+        case = session.scalars(select(Case)).one()
+        assert count(session, MentionRow, MentionRow.case_id == case.id) == 2
+        assert count(session, OutboxRow, OutboxRow.kind == "thread") == 0
+    app.close()
