@@ -11,6 +11,8 @@ from monitor.errors import ConfigError
 
 _REGISTRY: dict[str, str] = {
     "file": "connectors.file:FileConnector",
+    "x": "connectors.x:XConnector",
+    "reddit": "connectors.reddit:RedditConnector",
 }
 
 

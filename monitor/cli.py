@@ -16,7 +16,7 @@ from rich.table import Table
 
 from monitor import __version__
 from monitor.app import App
-from monitor.config import AppConfig, config_path, load_config, masked
+from monitor.config import AppConfig, config_path, load_config, masked, secret_values
 from monitor.errors import ConfigError, RepmonError, StorageError
 
 app = typer.Typer(
@@ -69,12 +69,7 @@ def _load(config: Path | None, verbose: int = 0) -> AppConfig:
         cfg = load_config(config)
     except ConfigError as exc:
         raise _fail(str(exc)) from exc
-    secrets = [
-        s.get_secret_value()
-        for s in (cfg.slack.bot_token, cfg.slack.app_token, cfg.slack.signing_secret)
-        if s is not None
-    ]
-    setup_logging(verbose, secrets=secrets)
+    setup_logging(verbose, secrets=secret_values(cfg))
     return cfg
 
 

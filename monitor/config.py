@@ -7,10 +7,17 @@ import re
 from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import Field, SecretStr, SerializeAsAny, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    Field,
+    SecretStr,
+    SerializeAsAny,
+    ValidationError,
+    field_validator,
+)
 
 from connectors.base import ConnectorSettings
 from connectors.registry import settings_model
@@ -70,24 +77,58 @@ class RuleMatch(Strict):
     min_priority: float | None = Field(None, ge=0, le=1)
 
 
+_SLACK_USER = r"^[UW][A-Z0-9]{2,}$"
+_SLACK_GROUP = r"^S[A-Z0-9]{2,}$"
+_SLACK_CHANNEL = r"^(#[a-z0-9][a-z0-9_\-]*|[CG][A-Z0-9]{2,})$"
+
+
 class RoutingRule(Strict):
     match: RuleMatch = RuleMatch()
-    channel: str | None = None
+    channel: str | None = Field(None, pattern=_SLACK_CHANNEL)
     assign: Literal["none", "round_robin", "least_loaded"] = "none"
-    agents: list[str] = []
+    agents: list[Annotated[str, Field(pattern=_SLACK_USER)]] = []
+
+
+class SlaTarget(Strict):
+    """First-response target for cases whose priority is at least `min_priority` (monitor.sla)."""
+
+    min_priority: float = Field(ge=0, le=1)
+    within: Duration
 
 
 class RoutingConfig(Strict):
     rules: list[RoutingRule] = []
-    default_channel: str = "#care"
+    default_channel: str = Field("#care", pattern=_SLACK_CHANNEL)
+    sla: list[SlaTarget] = [
+        SlaTarget(min_priority=0.8, within=timedelta(minutes=30)),
+        SlaTarget(min_priority=0.5, within=timedelta(hours=2)),
+        SlaTarget(min_priority=0.0, within=timedelta(hours=8)),
+    ]
 
 
 class SlackConfig(Strict):
+    """The Slack app (responders.slack); tokens come from the environment, never the file."""
+
     enabled: bool = False
     bot_token: SecretStr | None = None
     app_token: SecretStr | None = None
     signing_secret: SecretStr | None = None
     base_url: str = "https://slack.com/api/"
+    agents: list[Annotated[str, Field(pattern=_SLACK_USER)]] = []
+    escalation_channel: str | None = Field(None, pattern=_SLACK_CHANNEL)
+    escalation_group: str | None = Field(None, pattern=_SLACK_GROUP)
+    oncall_group: str | None = Field(None, pattern=_SLACK_GROUP)
+    templates_dir: str | None = None
+    post_interval: float = Field(1.0, ge=0, le=60)
+
+    @field_validator("base_url")
+    @classmethod
+    def _api_root(cls, value: str) -> str:
+        if not value:
+            return value  # empty: Slack's own root (responders.slack.cli_support)
+        if not value.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+            raise ValueError("use an https:// Web API root (http only for a local test server)")
+        return value if value.endswith("/") else value + "/"
 
 
 class ReportSchedule(Strict):
@@ -297,6 +338,28 @@ def _resolve_sqlite(url: str, base_dir: Path) -> str:
     if not rest or rest.startswith((":memory:", "file:")) or Path(rest).is_absolute():
         return url
     return prefix + str((base_dir / rest).resolve())
+
+
+def secret_values(config: AppConfig) -> list[str]:
+    """Every SecretStr value in the config (Slack tokens, connector credentials), for redaction."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, SecretStr):
+            if node.get_secret_value():
+                found.append(node.get_secret_value())
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                walk(getattr(node, name))
+        elif isinstance(node, list | tuple):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for item in node.values():
+                walk(item)
+
+    walk(config)
+    return found
 
 
 def masked(config: AppConfig) -> dict[str, Any]:

@@ -12,6 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from connectors.registry import connector_types
 from monitor.cli import app
 from monitor.config import config_path, load_config, masked, parse_config
 from monitor.errors import ConfigError
@@ -52,7 +53,8 @@ def squeeze(text: str) -> str:
 
 def test_shipped_config_validates_without_any_environment_variable():
     config = load_config(SHIPPED, env={})
-    assert [c.name for c in config.connectors] == ["demo"]
+    assert [c.name for c in config.connectors if c.enabled] == ["demo"]
+    assert {c.type for c in config.connectors} == set(connector_types())  # an example of each
     demo = config.connectors[0]
     assert demo.enabled and demo.type == "file"
     assert demo.path == ROOT / "samples" / "mentions.jsonl"  # type: ignore[attr-defined]

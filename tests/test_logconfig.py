@@ -24,3 +24,33 @@ def test_known_secrets_and_token_shapes_are_masked(capsys):
 
 def test_redact_leaves_ordinary_text_alone():
     assert RedactingFilter(["abcd"]).redact("nothing to hide here") == "nothing to hide here"
+
+
+def test_every_secret_in_the_config_is_collected_for_redaction(tmp_path):
+    from monitor.config import parse_config, secret_values
+
+    config = parse_config(
+        {
+            "slack": {
+                "enabled": True,
+                "bot_token": "xoxb-slack-token-1",
+                "signing_secret": "sig-2",
+            },
+            "connectors": [
+                {"name": "x1", "type": "x", "query": "acme", "bearer_token": "x-bearer-3"},
+                {
+                    "name": "r1",
+                    "type": "reddit",
+                    "query": "acme",
+                    "client_id": "rid-4",
+                    "client_secret": "rsecret-5",
+                    "user_agent": "python:t:0.1 (by /u/t)",
+                },
+            ],
+        },
+        base_dir=tmp_path,
+        env={},
+    )
+    assert {"xoxb-slack-token-1", "sig-2", "x-bearer-3", "rid-4", "rsecret-5"} <= set(
+        secret_values(config)
+    )

@@ -9,52 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, timedelta, timezone
 from pathlib import Path
-from typing import Protocol
 
 import pytest
 
 from connectors import Batch, Connector, Mention, build_connector, connector_types
-
-MALFORMED_KINDS = ("undecodable", "missing_field", "out_of_range")
-"""One bad item each: cannot be decoded at all · lacks a required field · a rating of 9."""
-
-T0 = datetime(2026, 11, 8, 10, 0, tzinfo=UTC)
-
-
-@dataclass(frozen=True)
-class Item:
-    """A platform-neutral test item; each harness renders it in its platform's own format."""
-
-    external_id: str
-    text: str
-    created_at: datetime
-    author: str = "someone"
-
-
-def items(*ids: int) -> list[Item]:
-    return [
-        Item(str(1000 + i), f"acme item number {i}", T0 + timedelta(minutes=i), f"user{i}")
-        for i in ids
-    ]
-
-
-class Harness(Protocol):
-    name: str
-
-    def build(self) -> Connector:
-        """A connector (through `build_connector`) reading this harness's data."""
-        ...
-
-    def append(self, new: Sequence[Item]) -> None:
-        """Make `new` items appear in the source, after everything already there."""
-        ...
-
-    def append_malformed(self, kind: str) -> None:
-        """Add one bad item of a MALFORMED_KINDS kind."""
-        ...
-
+from tests.connectors.contract import MALFORMED_KINDS, Harness, Item, expected, items, platform_id
+from tests.connectors.harness_reddit import RedditHarness
+from tests.connectors.harness_x import XHarness
 
 # --- Harnesses ---------------------------------------------------------------------------------
 
@@ -115,6 +78,8 @@ class FileHarness:
 
 HARNESSES: dict[str, Callable[[Path], Harness]] = {
     "file": FileHarness,
+    "x": XHarness,
+    "reddit": RedditHarness,
 }
 """Connector type → harness factory. Adding a connector type? Add its harness here."""
 
@@ -178,7 +143,7 @@ def test_every_registered_connector_type_has_a_harness():
 def test_first_fetch_returns_the_items(harness: Harness):
     harness.append(items(1, 2, 3, 4, 5))
     first = drain(harness.build(), None)
-    assert sorted(ids(first.mentions)) == ["1001", "1002", "1003", "1004", "1005"]
+    assert sorted(ids(first.mentions)) == expected(harness, 1, 2, 3, 4, 5)
     assert first.skipped == 0
     assert all(m.connector == harness.name for m in first.mentions)
     assert all(isinstance(m.external_id, str) for m in first.mentions)
@@ -201,10 +166,10 @@ def test_after_new_items_a_resumed_fetch_returns_only_the_new_ones(harness: Harn
     first = drain(harness.build(), None)
     harness.append(items(4, 5))
     second = drain(harness.build(), first.cursor)
-    assert sorted(ids(second.mentions)) == ["1004", "1005"]
+    assert sorted(ids(second.mentions)) == expected(harness, 4, 5)
     harness.append(items(6))
     third = drain(harness.build(), second.cursor)
-    assert ids(third.mentions) == ["1006"]
+    assert ids(third.mentions) == expected(harness, 6)
     assert ids(drain(harness.build(), third.cursor).mentions) == []
 
 
@@ -216,16 +181,16 @@ def test_empty_source_gives_an_empty_batch_and_a_usable_cursor(harness: Harness)
     assert empty.more is False
     harness.append(items(1, 2))
     later = drain(harness.build(), empty.cursor)
-    assert sorted(ids(later.mentions)) == ["1001", "1002"]
+    assert sorted(ids(later.mentions)) == expected(harness, 1, 2)
 
 
 def test_timestamps_are_timezone_aware_utc(harness: Harness):
     sent = items(1, 2, 3, 4, 5, 6)
     harness.append(sent)
     got = {m.external_id: m for m in drain(harness.build(), None).mentions}
-    assert set(got) == {i.external_id for i in sent}
+    assert set(got) == {platform_id(harness, i.external_id) for i in sent}
     for item in sent:
-        created = got[item.external_id].created_at
+        created = got[platform_id(harness, item.external_id)].created_at
         assert created.tzinfo is not None
         assert created.utcoffset() == timedelta(0)
         assert created == item.created_at
@@ -245,7 +210,7 @@ def test_one_malformed_item_is_skipped_and_counted_and_the_rest_kept(harness: Ha
     harness.append_malformed(kind)
     harness.append(items(3, 4))
     result = drain(harness.build(), None)
-    assert sorted(ids(result.mentions)) == ["1001", "1002", "1003", "1004"]
+    assert sorted(ids(result.mentions)) == expected(harness, 1, 2, 3, 4)
     assert result.skipped == 1
     # Skipped means consumed: the bad item is not reported again from the cursor after it.
     again = drain(harness.build(), result.cursor)
