@@ -13,6 +13,9 @@ _REGISTRY: dict[str, str] = {
     "file": "connectors.file:FileConnector",
     "x": "connectors.x:XConnector",
     "reddit": "connectors.reddit:RedditConnector",
+    "appstore": "connectors.appstore:AppStoreConnector",
+    "googleplay": "connectors.googleplay:GooglePlayConnector",
+    "rss": "connectors.rss:RssConnector",
 }
 
 

@@ -17,6 +17,7 @@ import pytest
 from connectors import Batch, Connector, Mention, build_connector, connector_types
 from tests.connectors.contract import MALFORMED_KINDS, Harness, Item, expected, items, platform_id
 from tests.connectors.harness_reddit import RedditHarness
+from tests.connectors.harness_stores import AppStoreHarness, GooglePlayHarness, RssHarness
 from tests.connectors.harness_x import XHarness
 
 # --- Harnesses ---------------------------------------------------------------------------------
@@ -80,6 +81,9 @@ HARNESSES: dict[str, Callable[[Path], Harness]] = {
     "file": FileHarness,
     "x": XHarness,
     "reddit": RedditHarness,
+    "appstore": AppStoreHarness,
+    "googleplay": GooglePlayHarness,
+    "rss": RssHarness,
 }
 """Connector type → harness factory. Adding a connector type? Add its harness here."""
 

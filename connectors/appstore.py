@@ -1,0 +1,300 @@
+"""`type: appstore` — an iOS app's customer reviews from Apple's public per-country review feed."""
+
+from __future__ import annotations
+
+import logging
+import re
+import weakref
+from datetime import datetime, timedelta
+from typing import Annotated, Any, ClassVar, Literal
+
+import httpx
+from pydantic import BeforeValidator, Field, field_validator
+
+from connectors._http import Clock, Sleep, build_client, get, utc_now
+from connectors._watermark import (
+    Watermark,
+    dump_json_cursor,
+    fingerprint,
+    load_json_cursor,
+    resume_from,
+    unique,
+)
+from connectors.base import ConnectorSettings, FatalConnectorError, RetriableConnectorError
+from connectors.records import clean_text, parse_timestamp
+from monitor.configtypes import Duration
+from monitor.models import Batch, Mention
+
+logger = logging.getLogger(__name__)
+
+MAX_FEED_PAGES = 10
+"""Apple serves pages 1–10 of 50 reviews: the 500 most recent reviews per country, no more."""
+
+_FEED_URL = "{base}/{country}/rss/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"
+_APP_PAGE = "https://apps.apple.com/{country}/app/id{app_id}?see-all=reviews"
+_LAST_PAGE = re.compile(r"/page=(\d+)/")
+
+COUNTRY_LANGUAGES: dict[str, str] = {
+    **dict.fromkeys(["us", "gb", "au", "ie", "nz"], "en"),
+    **dict.fromkeys(["es", "mx", "ar", "co", "cl", "pe", "uy", "ve", "ec", "do", "cr"], "es"),
+    "fr": "fr",
+}
+"""Storefronts where one language dominates. Multilingual ones (ca, be, ch, lu, in, ...) give
+None, so the pipeline's detection decides."""
+
+
+def _digits(value: Any) -> Any:
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class AppStoreSettings(ConnectorSettings):
+    type: Literal["appstore"] = "appstore"
+    app_id: Annotated[str, BeforeValidator(_digits), Field(pattern=r"^\d{1,20}$")]
+    countries: list[str] = Field(default_factory=lambda: ["us"], min_length=1)
+    max_pages: int = Field(MAX_FEED_PAGES, ge=1, le=MAX_FEED_PAGES)
+    base_url: str = "https://itunes.apple.com"
+    timeout: Duration = timedelta(seconds=30)
+    lang_from_country: bool = True
+
+    @field_validator("countries")
+    @classmethod
+    def _country_codes(cls, value: list[str]) -> list[str]:
+        codes = unique(code.strip().lower() for code in value)
+        bad = [code for code in codes if not re.fullmatch(r"[a-z]{2}", code)]
+        if bad:
+            raise ValueError(f"expected two-letter storefront codes such as us, es, fr: {bad}")
+        return codes
+
+
+class _Malformed(ValueError):
+    """One feed entry that cannot become a Mention."""
+
+
+class AppStoreConnector:
+    """Reads each country's feed newest first and stops at that country's cursor.
+
+    Cursor: `{"us": {"updated": ISO, "ids": [...]}, ...}` — the newest review time seen per
+    country and the review ids at that second. An edited review comes back with a newer
+    `updated` and the same id; the store keeps the first version (unique on source and id).
+    """
+
+    Settings: ClassVar[type[ConnectorSettings]] = AppStoreSettings
+
+    def __init__(
+        self,
+        settings: AppStoreSettings,
+        client: httpx.Client,
+        *,
+        sleep: Sleep | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.settings = settings
+        self._client = client
+        self._sleep = sleep
+        self._clock = clock
+
+    @classmethod
+    def from_settings(
+        cls, settings: AppStoreSettings, *, sleep: Sleep | None = None, clock: Clock = utc_now
+    ) -> AppStoreConnector:
+        client = build_client(settings.timeout, accept="application/json")
+        connector = cls(settings, client, sleep=sleep, clock=clock)
+        weakref.finalize(connector, client.close)
+        return connector
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(self, cursor: str | None) -> Batch:
+        saved = load_json_cursor(cursor) or {}
+        since = self._clock() - self.settings.lookback
+        mentions: list[Mention] = []
+        skipped = 0
+        state: dict[str, Any] = {}
+        for country in self.settings.countries:
+            mark = resume_from(
+                saved.get(country),
+                since=since,
+                time_key="updated",
+                label=f"appstore {self.settings.name}/{country}",
+            )
+            found, bad, pages = self._read_country(country, mark)
+            mentions.extend(found)
+            skipped += bad
+            state[country] = mark.as_dict(time_key="updated")
+            logger.info(
+                "appstore %s/%s: %d new, %d skipped, %d page(s)",
+                self.settings.name,
+                country,
+                len(found),
+                bad,
+                pages,
+            )
+        return Batch(mentions, dump_json_cursor(state), skipped=skipped)
+
+    def _read_country(self, country: str, mark: Watermark) -> tuple[list[Mention], int, int]:
+        """Mentions newer than `mark` (which moves over them) and the count of malformed entries."""
+        before = mark.copy()
+        found: list[Mention] = []
+        skipped = 0
+        page = 0
+        while page < self.settings.max_pages:
+            page += 1
+            feed = self._page(country, page)
+            entries = _entries(feed)
+            where = f"appstore {self.settings.name} ({country}, page {page})"
+            reviews = 0
+            for entry in entries:
+                if isinstance(entry, dict) and "im:rating" not in entry:
+                    continue  # the app's own metadata entry, first on some page-1 responses
+                reviews += 1
+                try:
+                    moment, review_id = _identity(entry)
+                except _Malformed as exc:
+                    if mark.first_skip(fingerprint(entry)):
+                        skipped += 1
+                        logger.warning("%s: entry skipped: %s", where, exc)
+                    continue
+                if before.is_older(moment):
+                    return found, skipped, page  # newest first: the rest was read before
+                mark.note(moment, review_id)
+                if not before.is_new(moment, review_id):
+                    continue
+                try:
+                    found.append(self._mention(entry, country, review_id, moment))
+                except _Malformed as exc:
+                    skipped += 1
+                    logger.warning("%s: review %s skipped: %s", where, review_id, exc)
+            if reviews == 0 or page >= _last_page(feed):
+                break
+        return found, skipped, page
+
+    def _page(self, country: str, page: int) -> dict[str, Any]:
+        url = _FEED_URL.format(
+            base=self.settings.base_url.rstrip("/"),
+            country=country,
+            page=page,
+            app_id=self.settings.app_id,
+        )
+        label = f"appstore {self.settings.name} ({country}, page {page})"
+        return get(
+            self._client,
+            url,
+            label=label,
+            decode=lambda response: _decode(response, label),
+            sleep=self._sleep,
+            clock=self._clock,
+        )
+
+    def _mention(
+        self, entry: dict[str, Any], country: str, review_id: str, moment: datetime
+    ) -> Mention:
+        rating_text = _label(entry, "im:rating")
+        if not rating_text or not rating_text.strip().isdigit():
+            raise _Malformed(f"im:rating is not a number: {rating_text!r}")
+        rating = int(rating_text)
+        if not 1 <= rating <= 5:
+            raise _Malformed(f"im:rating out of range: {rating}")
+        text = clean_text(_content(entry))
+        title = clean_text(_label(entry, "title") or "", limit=500).strip() or None
+        if not text.strip() and not title:
+            raise _Malformed("no title and no text")
+        author = (_nested_label(entry, "author", "name") or "").strip() or None
+        metrics: dict[str, Any] = {"country": country}
+        version = _label(entry, "im:version")
+        if version:
+            metrics["app_version"] = version
+        for key, name in (("im:voteCount", "vote_count"), ("im:voteSum", "vote_sum")):
+            value = _label(entry, key)
+            if value is not None and value.strip().isdigit():
+                metrics[name] = int(value)
+        lang = COUNTRY_LANGUAGES.get(country) if self.settings.lang_from_country else None
+        return Mention(
+            source="appstore",
+            connector=self.settings.name,
+            external_id=review_id,
+            text=text,
+            created_at=moment,
+            url=_APP_PAGE.format(country=country, app_id=self.settings.app_id),
+            author=author,
+            author_name=author,
+            lang=lang,
+            rating=rating,
+            title=title,
+            metrics=metrics,
+            raw=entry,
+        )
+
+
+def _decode(response: httpx.Response, label: str) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError: a body cut short
+        raise RetriableConnectorError(f"{label}: response is not complete JSON") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("feed"), dict):
+        raise FatalConnectorError(f"{label}: not a customer-reviews feed (no `feed` object)")
+    feed: dict[str, Any] = data["feed"]
+    return feed
+
+
+def _entries(feed: dict[str, Any]) -> list[Any]:
+    """`feed.entry` is absent with no reviews and a single object when there is only one."""
+    entries = feed.get("entry")
+    if entries is None:
+        return []
+    return entries if isinstance(entries, list) else [entries]
+
+
+def _last_page(feed: dict[str, Any]) -> int:
+    """The page number in the feed's `rel=last` link; MAX_FEED_PAGES when it has none."""
+    links = feed.get("link")
+    for link in links if isinstance(links, list) else [links]:
+        attributes = link.get("attributes") if isinstance(link, dict) else None
+        if isinstance(attributes, dict) and attributes.get("rel") == "last":
+            match = _LAST_PAGE.search(str(attributes.get("href", "")))
+            if match:
+                return int(match.group(1))
+    return MAX_FEED_PAGES
+
+
+def _label(entry: dict[str, Any], key: str) -> str | None:
+    node = entry.get(key)
+    value = node.get("label") if isinstance(node, dict) else None
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise _Malformed(f"{key}.label is not a string")
+    return value
+
+
+def _content(entry: dict[str, Any]) -> str:
+    """`content.label`; from a list of contents (text and html, as in the XML feed) the text one."""
+    node = entry.get("content")
+    for candidate in node if isinstance(node, list) else [node]:
+        if not isinstance(candidate, dict):
+            continue
+        attributes = candidate.get("attributes")
+        kind = attributes.get("type", "text") if isinstance(attributes, dict) else "text"
+        if kind == "text":
+            return _label({"content": candidate}, "content") or ""
+    return ""
+
+
+def _nested_label(entry: dict[str, Any], key: str, sub: str) -> str | None:
+    node = entry.get(key)
+    return _label(node, sub) if isinstance(node, dict) else None
+
+
+def _identity(entry: Any) -> tuple[datetime, str]:
+    """The review's `updated` time and id: what places it relative to the cursor."""
+    if not isinstance(entry, dict):
+        raise _Malformed(f"entry is a {type(entry).__name__}, not an object")
+    review_id = (_label(entry, "id") or "").strip()
+    if not review_id:
+        raise _Malformed("no id.label")
+    updated = _label(entry, "updated")
+    try:
+        moment = parse_timestamp(updated)
+    except ValueError as exc:
+        raise _Malformed(f"updated.label is not a timestamp: {updated!r}") from exc
+    return moment, review_id
