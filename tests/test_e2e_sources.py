@@ -104,7 +104,7 @@ def counts(db: Path) -> dict[str, int]:
             "SELECT source, count(*) FROM mentions GROUP BY source"
         ).fetchall()
         cases = connection.execute("SELECT count(*) FROM cases").fetchone()[0]
-    return {**{source: n for source, n in rows}, "cases": cases}
+    return {**dict(rows), "cases": cases}
 
 
 def test_every_source_stored_and_a_second_run_adds_nothing(
