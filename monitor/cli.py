@@ -12,7 +12,6 @@ from typing import IO, Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TransferSpeedColumn
-from rich.table import Table
 
 from monitor import __version__
 from monitor.app import App
@@ -117,32 +116,10 @@ def run(
         failed = [o for o in outcomes if o.status == "failed"]
         stats = {o.connector: {"status": o.status, **o.result.as_dict()} for o in outcomes}
         finish_run(application, run_id, "partial" if failed else "ok", stats)
-    table = Table(title="repmon run --once", title_justify="left")
-    for column in (
-        "connector",
-        "status",
-        "new",
-        "duplicates",
-        "skipped",
-        "excluded",
-        "cases",
-        "joined",
-    ):
-        table.add_column(column, justify="left" if column in {"connector", "status"} else "right")
-    for o in outcomes:
-        r = o.result
-        table.add_row(
-            o.connector,
-            o.status if not o.error else f"failed: {o.error}",
-            str(r.stored),
-            str(r.duplicates),
-            str(r.skipped),
-            str(r.excluded),
-            str(r.cases_opened),
-            str(r.cases_joined),
-        )
-    err.print(table)
-    err.print(f"outbox: {sent.sent} delivered, {sent.failed} to retry, {sent.dead} given up")
+    from monitor.render import outbox_line, run_summary
+
+    err.print(run_summary(outcomes))
+    err.print(outbox_line(sent))
     if failed or sent.dead:
         raise typer.Exit(1)
 
@@ -286,21 +263,9 @@ def queue(
     if fmt == "json":
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table(title=f"open cases (top {limit})", title_justify="left", show_lines=True)
-    for column in ("#", "priority", "why", "source", "author", "text", "status"):
-        table.add_column(column, overflow="fold")
-    for item in items:
-        stars = f" {item['rating']}★" if item["rating"] else ""
-        table.add_row(
-            str(item["id"]),
-            f"{item['priority']:.2f}",
-            "\n".join(item["reasons"]),
-            f"{item['source']}{stars} {item['lang'] or ''}",
-            item["author"] or "-",
-            _clip(item["text"], 140),
-            item["status"],
-        )
-    out.print(table)
+    from monitor.render import queue_table
+
+    out.print(queue_table(items, limit))
 
 
 @app.command()
@@ -324,45 +289,10 @@ def status(fmt: FormatOpt = "table", config: ConfigOpt = None) -> None:
     if fmt == "json":
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:
-        table = Table(title="connectors", title_justify="left")
-        for column in (
-            "name",
-            "type",
-            "last run",
-            "items",
-            "skipped",
-            "lag",
-            "state",
-            "last error",
-        ):
-            table.add_column(column, overflow="fold")
-        for c in data["connectors"]:
-            state = (
-                "paused"
-                if c["paused"]
-                else "off"
-                if not c["enabled"]
-                else (f"failing ×{c['failures']}" if c["failures"] else "ok")
-            )
-            lag = "-" if c["lag_seconds"] is None else f"{c['lag_seconds'] // 3600} h"
-            table.add_row(
-                c["name"],
-                c["type"],
-                c["last_run"] or "never",
-                str(c["items"]),
-                str(c["skipped"]),
-                lag,
-                state,
-                c["last_error"] or "",
-            )
-        out.print(table)
-        ob = data["outbox"]
-        out.print(
-            f"outbox: {ob['pending']} pending, {ob['failed_or_dead']} given up, "
-            f"{ob['sent']} sent · "
-            f"{data['mentions']} mentions · {data['open_cases']} open cases · "
-            f"schema {data['db_revision']}"
-        )
+        from monitor.render import status_footer, status_table
+
+        out.print(status_table(data))
+        out.print(status_footer(data))
     if attention:
         raise typer.Exit(1)
 
@@ -409,8 +339,3 @@ def _responder(cfg: AppConfig) -> Any:
     from responders.console import ConsoleResponder
 
     return ConsoleResponder(out)
-
-
-def _clip(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
