@@ -44,6 +44,7 @@ class AuthorState:
 
     id: int
     followers: int | None
+    mentions_seen: int
     complaints_seen: int
 
 
@@ -71,12 +72,17 @@ def upsert_authors(
             "last_seen_at": excluded.last_seen_at,
         },
     ).returning(
-        table.c.id, table.c.source, table.c.handle, table.c.followers, table.c.complaints_seen
+        table.c.id,
+        table.c.source,
+        table.c.handle,
+        table.c.followers,
+        table.c.mentions_seen,
+        table.c.complaints_seen,
     )
     result = session.connection().execute(stmt, list(rows))
     return {
-        (source, handle): AuthorState(author_id, followers, complaints)
-        for author_id, source, handle, followers, complaints in result
+        (source, handle): AuthorState(author_id, followers, mentions, complaints)
+        for author_id, source, handle, followers, mentions, complaints in result
     }
 
 

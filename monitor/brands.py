@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from monitor.targeting import about_brand
 from monitor.textnorm import keyword_pattern
 
 
@@ -13,6 +14,7 @@ class BrandRule:
     name: str
     keywords: re.Pattern[str] | None
     exclude: re.Pattern[str] | None
+    competitors: re.Pattern[str] | None = None
 
 
 class BrandMatcher:
@@ -22,11 +24,21 @@ class BrandMatcher:
     chose the item, and an app review is about the app whatever its words.
     """
 
-    def __init__(self, brands: list[tuple[str, list[str], list[str]]]) -> None:
+    def __init__(self, brands: list[tuple[str, list[str], list[str], list[str]]]) -> None:
         self._rules = [
-            BrandRule(name, keyword_pattern(keywords), keyword_pattern(exclude))
-            for name, keywords, exclude in brands
+            BrandRule(
+                name, keyword_pattern(keywords), keyword_pattern(exclude), keyword_pattern(rivals)
+            )
+            for name, keywords, exclude, rivals in brands
         ]
+        self._by_name = {rule.name: rule for rule in self._rules}
+
+    def scoring_text(self, text: str, brand: str | None) -> str:
+        """The part of `text` that is about `brand` when it also names a competitor."""
+        rule = self._by_name.get(brand or "")
+        if rule is None or rule.keywords is None or rule.competitors is None:
+            return text
+        return about_brand(text, rule.keywords, rule.competitors)
 
     def brand_of(self, folded_text: str, connector_brand: str | None = None) -> str | None:
         if connector_brand:

@@ -43,6 +43,7 @@ class BrandConfig(Strict):
     name: str = Field(min_length=1)
     keywords: list[str] = []
     exclude: list[str] = []
+    competitors: list[str] = []
 
 
 class ScoringConfig(Strict):
@@ -59,6 +60,7 @@ class RankingWeights(Strict):
     rating: float = Field(0.8, ge=0, le=1)
     urgency: float = Field(0.7, ge=0, le=1)
     waiting: float = Field(0.2, ge=0, le=1)
+    participation: float = Field(0.3, ge=0, le=1)
 
 
 class RankingConfig(Strict):

@@ -115,7 +115,11 @@ def _new_case(item: ScoredMention, ranking: Ranking, mention_id: int, now: datet
         status="new",
         priority=ranking.priority,
         reasons=ranking.reasons,
-        factors={**ranking.factors, "created_at": m.created_at.isoformat()},
+        factors={
+            **ranking.factors,
+            "created_at": m.created_at.isoformat(),
+            "weights": ranking.weights,
+        },
         topic=item.topic,
         lang=item.score.lang,
         mention_count=1,
@@ -137,4 +141,5 @@ def _join(case: Case, item: ScoredMention, now: datetime) -> None:
             **ranking.factors,
             "created_at": item.mention.created_at.isoformat(),
             "follow_up": True,
+            "weights": [*ranking.weights, 0.0],
         }

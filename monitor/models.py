@@ -57,6 +57,8 @@ class Score:
     scorer: str
     coverage: float | None = None
     rating_rule: bool = False
+    confidence: float | None = None
+    misrated: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `repmon score` output, rounded for humans."""
@@ -71,6 +73,10 @@ class Score:
         }
         if self.coverage is not None:
             out["coverage"] = round(self.coverage, 3)
+        if self.confidence is not None:
+            out["confidence"] = round(self.confidence, 3)
         if self.rating_rule:
             out["rating_rule"] = True
+        if self.misrated:
+            out["misrated"] = True
         return out

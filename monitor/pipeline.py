@@ -21,7 +21,7 @@ from monitor.brands import BrandMatcher
 from monitor.config import AppConfig
 from monitor.intake import ScoredMention, open_or_join_cases
 from monitor.models import Mention
-from monitor.ranking import RankingPolicy, Weights, is_complaint, rank
+from monitor.ranking import RankingPolicy, Weights, is_complaint, participation_tier, rank
 from monitor.routing import Router
 from monitor.scoring import MultiLanguageScorer, build_scorer
 from monitor.textnorm import fold_text
@@ -99,7 +99,9 @@ class Pipeline:
             negative_threshold=config.scoring.negative_threshold,
             positive_threshold=config.scoring.positive_threshold,
         )
-        self.brands = BrandMatcher([(b.name, b.keywords, b.exclude) for b in config.brands])
+        self.brands = BrandMatcher(
+            [(b.name, b.keywords, b.exclude, b.competitors) for b in config.brands]
+        )
         self.topics = TopicClassifier(config.topics)
         self.router = Router(config.routing)
         ranking = config.ranking
@@ -145,7 +147,9 @@ class Pipeline:
             if self.brands.is_excluded(folded, brand):
                 result.excluded += 1
                 continue
-            score = self.scorer.score(full_text, lang=mention.lang, rating=mention.rating)
+            score = self.scorer.score(
+                self.brands.scoring_text(full_text, brand), lang=mention.lang, rating=mention.rating
+            )
             complaint = is_complaint(score, mention.rating)
             result.negative += complaint
             scored.append(ScoredMention(mention, brand, folded, score, complaint))
@@ -162,16 +166,22 @@ class Pipeline:
             item.topic = self.topics.topic_of(item.folded)
             item.author_id = author.id if author else None
             if item.complaint:
+                followers = m.author_followers
+                if followers is None and author is not None:
+                    followers = author.followers
                 item.ranking = rank(
                     s,
                     rating=m.rating,
-                    followers=m.author_followers
-                    if m.author_followers is not None
-                    else (author.followers if author else None),
+                    followers=followers,
                     urgency=signals(m.text, item.folded),
                     author_complaints=author.complaints_seen if author else 0,
                     waiting=max(now - m.created_at, timedelta(0)),
                     policy=self.policy,
+                    tier=participation_tier(
+                        mentions_seen=author.mentions_seen if author else 1,
+                        followers=followers,
+                        is_reply=m.in_reply_to is not None,
+                    ),
                 )
             ranking = item.ranking
             row = {

@@ -27,23 +27,29 @@ def queue(
             Case.status.in_(OPEN)
         )
     ).all()
-    ranked: list[tuple[float, int, list[str]]] = []
+    ranked: list[tuple[float, int, list[str], list[float]]] = []
     for case_id, factors, opened_at, snoozed_until, status in rows:
         if status == "snoozed" and snoozed_until and snoozed_until > now:
             continue
         created = factors.get("created_at")
         since = datetime.fromisoformat(created) if created else opened_at
         ranking = rerank(factors, waiting=max(now - since, timedelta(0)), policy=policy)
-        reasons = ranking.reasons
+        reasons, weights = ranking.reasons, ranking.weights
         if factors.get("follow_up"):
-            reasons = [*reasons, FOLLOW_UP_REASON]
-        ranked.append((ranking.priority, case_id, reasons))
+            reasons, weights = [*reasons, FOLLOW_UP_REASON], [*weights, 0.0]
+        ranked.append((ranking.priority, case_id, reasons, weights))
     ranked.sort(key=lambda item: (-item[0], item[1]))
     top = ranked[:limit]
-    details = _details(session, [case_id for _, case_id, _ in top])
+    details = _details(session, [case_id for _, case_id, _, _ in top])
     return [
-        {"id": case_id, "priority": priority, "reasons": reasons, **details[case_id]}
-        for priority, case_id, reasons in top
+        {
+            "id": case_id,
+            "priority": priority,
+            "reasons": reasons,
+            "weights": weights,
+            **details[case_id],
+        }
+        for priority, case_id, reasons, weights in top
         if case_id in details
     ]
 

@@ -11,9 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from monitor.models import Score
+from monitor.scoring.base import LOW_CONFIDENCE
 from monitor.urgency import Signal
 
 RATING_FACTOR = {1: 1.0, 2: 0.75, 3: 0.4, 4: 0.0, 5: 0.0}
@@ -28,6 +29,7 @@ class Weights:
     rating: float = 0.8
     urgency: float = 0.7
     waiting: float = 0.2
+    participation: float = 0.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,9 +42,30 @@ class RankingPolicy:
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
+    """`weights[i]` is how much `reasons[i]` alone raised the priority (0–1)."""
+
     priority: float
     reasons: list[str]
     factors: dict[str, Any] = field(default_factory=dict)
+    weights: list[float] = field(default_factory=list)
+
+
+Tier = Literal["creator", "commenter", "passive"]
+TIER_FACTOR: dict[str, float] = {"creator": 1.0, "commenter": 0.3, "passive": 0.0}
+CREATOR_POSTS = 5
+CREATOR_FOLLOWERS = 10_000
+
+
+def participation_tier(*, mentions_seen: int, followers: int | None, is_reply: bool) -> Tier:
+    """The few who create content reach the many: creators post often or start threads to a
+    large audience; commenters join conversations; everyone else reads and rarely writes."""
+    if mentions_seen >= CREATOR_POSTS or (
+        not is_reply and followers is not None and followers >= CREATOR_FOLLOWERS
+    ):
+        return "creator"
+    if is_reply or mentions_seen >= 2:
+        return "commenter"
+    return "passive"
 
 
 def is_complaint(score: Score, rating: int | None) -> bool:
@@ -59,9 +82,13 @@ def rank(
     author_complaints: int,
     waiting: timedelta,
     policy: RankingPolicy,
+    tier: Tier = "passive",
 ) -> Ranking:
     """Rank one complaint; `factors` keep what is needed to recompute waiting time later."""
     factors: dict[str, Any] = {
+        "tier": tier,
+        "confidence": score.confidence,
+        "misrated": score.misrated,
         "severity": round(max(0.0, -score.compound), 4),
         "compound": round(score.compound, 4),
         "rating": rating,
@@ -97,6 +124,9 @@ def rerank(factors: dict[str, Any], *, waiting: timedelta, policy: RankingPolicy
         if complaints >= REPEAT_AFTER:
             names.append(f"repeat complainer ({complaints} posts)")
         parts.append((w.urgency * urgency_factor, ", ".join(names)))
+    tier = str(factors.get("tier") or "passive")
+    if TIER_FACTOR.get(tier, 0.0) > 0:
+        parts.append((w.participation * TIER_FACTOR[tier], _TIER_REASON[tier]))
     hours = max(0.0, waiting.total_seconds() / 3600)
     full = policy.waiting_full_after.total_seconds() / 3600
     if hours >= 1:
@@ -105,10 +135,23 @@ def rerank(factors: dict[str, Any], *, waiting: timedelta, policy: RankingPolicy
     for contribution, _ in parts:
         keep *= 1.0 - min(1.0, contribution)
     priority = round(1.0 - keep, 4)
-    reasons = [
-        reason for contribution, reason in sorted(parts, reverse=True) if contribution >= 0.02
-    ]
-    return Ranking(priority=priority, reasons=reasons, factors=factors)
+    shown = [(round(c, 2), reason) for c, reason in sorted(parts, reverse=True) if c >= 0.02]
+    # Notes that raise nothing but change how an agent should read the card.
+    notes = []
+    if factors.get("misrated"):
+        notes.append(f"likely mis-rating ({rating}★ with angry text)")
+    confidence = factors.get("confidence")
+    if confidence is not None and float(confidence) < LOW_CONFIDENCE:
+        notes.append(f"low confidence ({float(confidence):.0%}): check the text")
+    return Ranking(
+        priority=priority,
+        reasons=[reason for _, reason in shown] + notes,
+        factors=factors,
+        weights=[c for c, _ in shown] + [0.0] * len(notes),
+    )
+
+
+_TIER_REASON = {"creator": "content creator", "commenter": "active commenter"}
 
 
 def humanize_count(value: int) -> str:

@@ -47,7 +47,10 @@ def queue_table(items: Sequence[dict[str, Any]], limit: int) -> Table:
         table.add_row(
             str(item["id"]),
             f"{item['priority']:.2f}",
-            "\n".join(item["reasons"]),
+            "\n".join(
+                f"{reason} +{weight:.2f}" if weight > 0 else reason
+                for reason, weight in zip(item["reasons"], item["weights"], strict=False)
+            ),
             f"{item['source']}{stars} {item['lang'] or ''}",
             item["author"] or "-",
             clip(item["text"], 140),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -30,6 +30,15 @@ class CardView:
     topic: str | None
     created_at: datetime
     mention_count: int
+    weights: list[float] = field(default_factory=list)
+
+    def explained_reasons(self) -> list[str]:
+        """Reasons with how much each raised the priority: "1★ review +0.80"."""
+        out = []
+        for index, reason in enumerate(self.reasons):
+            weight = self.weights[index] if index < len(self.weights) else 0.0
+            out.append(f"{reason} +{weight:.2f}" if weight > 0 else reason)
+        return out
 
 
 def card_view(session: Session, case_id: int, mention_id: int | None = None) -> CardView | None:
@@ -60,4 +69,5 @@ def card_view(session: Session, case_id: int, mention_id: int | None = None) -> 
         topic=case.topic,
         created_at=mention.created_at,
         mention_count=case.mention_count,
+        weights=[float(w) for w in (case.factors or {}).get("weights", [])],
     )

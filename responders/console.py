@@ -32,7 +32,7 @@ class ConsoleResponder:
         if card.title:
             body.append(_clip(card.title, 120) + "\n", style="bold")
         body.append(_clip(card.text, MAX_TEXT) + "\n")
-        body.append("why: " + "; ".join(card.reasons), style="yellow")
+        body.append("why: " + "; ".join(card.explained_reasons()), style="yellow")
         if card.topic:
             body.append(f"\ntopic: {card.topic}", style="cyan")
         if card.url:

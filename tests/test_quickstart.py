@@ -121,7 +121,18 @@ def test_score_labels_text_and_applies_the_rating_rule(project: Path, line: str,
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout)
     assert out["label"] == label
-    assert {"id", "lang", "compound", "pos", "neu", "neg", "label", "scorer"} <= set(out)
+    assert {
+        "id",
+        "lang",
+        "compound",
+        "pos",
+        "neu",
+        "neg",
+        "label",
+        "scorer",
+        "coverage",
+        "confidence",
+    } <= set(out)
 
 
 def test_score_matches_vader_for_english_and_reports_bad_lines(project: Path):

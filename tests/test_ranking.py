@@ -102,6 +102,13 @@ def test_humanize_count(value, text):
         ("je résilie demain", "churn"),
         ("@FCC please look at Acme", "regulator"),
         ("WHY IS ACME DOWN AGAIN", "shouting"),
+        ("I am cancelling Acme today", "churn"),
+        ("el router echaba humo", "safety"),
+        ("la box a pris feu cette nuit", "safety"),
+        ("@OCU_Consumidores mirad lo que hace Acme", "regulator"),
+        ("j'ai écrit à l'UFC Que Choisir", "regulator"),
+        ("ACME NO FUNCIONA NADA!!!", "shouting"),
+        ("C'EST UNE HONTE ACME", "shouting"),
     ],
 )
 def test_urgency_signals_in_three_languages(text, expected):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from monitor.language import LanguageDetector
 from monitor.models import Score
-from monitor.scoring.base import Scorer, Thresholds, apply_rating_rule
+from monitor.scoring.base import Scorer, Thresholds, apply_rating_rule, confidence
 from monitor.scoring.registry import language_scorers
 
 __all__ = [
@@ -35,7 +36,8 @@ class MultiLanguageScorer:
     def score(self, text: str, lang: str | None = None, rating: int | None = None) -> Score:
         code = self._detector.detect(text, lang)
         scorer = self._scorers.get(code, self._fallback)
-        return scorer.score(text, lang=code, rating=rating)
+        result = scorer.score(text, lang=code, rating=rating)
+        return replace(result, confidence=confidence(result))
 
 
 def build_scorer(
