@@ -39,6 +39,12 @@ class ReplyRejected(ConnectorError):
     """The platform refused a reply; the message explains why to the agent."""
 
 
+class ReplySettings(Strict):
+    """Public replies through this connector: off until an admin turns them on."""
+
+    enabled: bool = False
+
+
 class ConnectorSettings(Strict):
     """Keys every connector block accepts; each connector subclasses this with its own."""
 
@@ -49,6 +55,7 @@ class ConnectorSettings(Strict):
     brand: str | None = None
     lookback: Duration = timedelta(days=7)
     mode: Literal["search", "mentions", "subreddit", "inbox", "feed", "file"] | None = None
+    reply: ReplySettings = ReplySettings()
 
 
 class Connector(Protocol):

@@ -206,3 +206,37 @@ class Run(Base):
     status: Mapped[str] = mapped_column(String(16))
     stats: Mapped[dict[str, Any] | None] = mapped_column(JsonData)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class SlackMessage(Base):
+    """A Slack message repmon posted (or is posting), keyed like the outbox row that caused it.
+
+    A row without `ts` is a post in flight: after a crash the sender looks for the message by
+    its metadata key before posting again, so nothing appears twice (responders.slack.sender).
+    """
+
+    __tablename__ = "slack_messages"
+    __table_args__ = (Index(None, "case_id"),)
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32))
+    ts: Mapped[str | None] = mapped_column(String(32))
+    digest: Mapped[str | None] = mapped_column(String(64))
+    permalink: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AgentState(Base):
+    """An agent's availability (`/repmon away|back`) and when round-robin last gave them a case."""
+
+    __tablename__ = "agents"
+
+    user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    away: Mapped[bool] = mapped_column(Boolean, default=False)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_turn: Mapped[int] = mapped_column(Integer, default=0)  # round robin: lowest goes next

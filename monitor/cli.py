@@ -103,13 +103,16 @@ def run(
     if not once:
         raise _fail("use `repmon run --once` from cron; a long-running daemon is `repmon serve`")
     cfg = _load(config, verbose)
-    responder = _responder(cfg)
     from monitor.runner import finish_run, run_once, start_run
     from responders.outbox import send_pending
 
     with _opened(cfg) as application:
+        responder = _responder(cfg, application)
         run_id = start_run(application, "run")
         outcomes = run_once(application, force=force, only=connector or None)
+        sla = _sla_tick(cfg, application)
+        if sla is not None:
+            sla()
         sent = send_pending(
             application.engine, application.factory, responder, clock=application.clock
         )
@@ -297,6 +300,81 @@ def status(fmt: FormatOpt = "table", config: ConfigOpt = None) -> None:
         raise typer.Exit(1)
 
 
+@app.command()
+def serve(
+    http: Annotated[
+        str | None,
+        typer.Option("--http", help="serve Slack over HTTP on HOST:PORT instead of Socket Mode"),
+    ] = None,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = 1,
+) -> None:
+    """Run continuously: connector polls, outbox and SLA jobs, and the Slack app."""
+    import threading
+
+    from monitor.daemon import build_scheduler, jobs, wait_for_stop
+    from responders.outbox import send_pending
+
+    cfg = _load(config, verbose)
+    with _opened(cfg) as application:
+        responder = _responder(cfg, application)
+        runtime = None
+        if cfg.slack.enabled:
+            runtime = _start_slack(cfg, application, responder, http)
+        elif http:
+            raise _fail("--http serves the Slack app: set slack.enabled: true first")
+        scheduler = build_scheduler(
+            jobs(
+                application,
+                lambda: send_pending(
+                    application.engine, application.factory, responder, clock=application.clock
+                ),
+                _sla_tick(cfg, application),
+            )
+        )
+        scheduler.start()
+        err.print(f"repmon serve: {len(scheduler.get_jobs())} jobs scheduled; Ctrl-C to stop")
+        try:
+            wait_for_stop(threading.Event())
+        finally:
+            scheduler.shutdown(wait=True)  # the batch in flight finishes; nothing new starts
+            if runtime is not None:
+                runtime.stop()
+    err.print("repmon serve: stopped")
+
+
+def _start_slack(cfg: AppConfig, application: App, responder: Any, http: str | None) -> Any:
+    from responders.slack.cli_support import parse_listen, start
+    from responders.slack.context import SlackContext
+
+    try:
+        ctx = SlackContext.from_app(application, responder=responder)
+        return start(ctx, http=parse_listen(http) if http else None)
+    except ConfigError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command("templates")
+def templates(
+    action: Annotated[str, typer.Argument(help="check")] = "check",
+    config: ConfigOpt = None,
+) -> None:
+    """`repmon templates check`: render every response template in every language."""
+    if action != "check":
+        raise _fail(f"unknown action {action!r}: use `repmon templates check`")
+    from responders.templates import check_templates
+
+    cfg = _load(config)
+    report = check_templates(cfg)
+    for warning in report.warnings:
+        err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+    for error in report.errors:
+        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+    out.print(f"{report.rendered} renders checked, {len(report.errors)} problems")
+    if report.errors:
+        raise typer.Exit(2)
+
+
 @db_app.command("upgrade")
 def db_upgrade(config: ConfigOpt = None) -> None:
     """Apply Alembic migrations up to the newest revision."""
@@ -330,12 +408,26 @@ def config_check(config: ConfigOpt = None) -> None:
     out.print(yaml.safe_dump(masked(cfg), sort_keys=False, allow_unicode=True), highlight=False)
 
 
-def _responder(cfg: AppConfig) -> Any:
+def _responder(cfg: AppConfig, application: App) -> Any:
+    """Slack when it is enabled, else cards printed to the console."""
     if cfg.slack.enabled:
-        raise _fail(
-            "slack.enabled is true, but this version delivers cards to the console only; "
-            "set slack.enabled: false"
-        )
+        from responders.slack.cli_support import build_responder
+
+        try:
+            return build_responder(cfg, application.factory, application.clock)
+        except ConfigError as exc:
+            raise _fail(str(exc)) from exc
     from responders.console import ConsoleResponder
 
     return ConsoleResponder(out)
+
+
+def _sla_tick(cfg: AppConfig, application: App) -> Callable[[], object] | None:
+    """SLA reminders go to case threads, so they exist only with Slack."""
+    if not cfg.slack.enabled:
+        return None
+    from monitor.sla import tick
+
+    return lambda: tick(
+        application.engine, application.factory, cfg.routing, clock=application.clock
+    )

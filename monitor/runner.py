@@ -39,12 +39,24 @@ class PollOutcome:
     error: str | None = None
 
 
-def is_due(settings: ConnectorSettings, state: ConnectorState | None, now: datetime) -> bool:
-    """Due when never run, or its `every` has elapsed, or its cron fired since the last run."""
+def is_due(
+    settings: ConnectorSettings,
+    state: ConnectorState | None,
+    now: datetime,
+    *,
+    scheduled: bool = False,
+) -> bool:
+    """Due when never run, or its `every` has elapsed, or its cron fired since the last run.
+
+    `scheduled`: the daemon's scheduler already fired this poll on the connector's schedule,
+    so only a platform's rate-limit reset can still hold it back.
+    """
     if state is None or state.last_run_at is None:
         return True
     if state.retry_at is not None and now < state.retry_at:
         return False  # the platform asked us to wait (rate limit reset)
+    if scheduled:
+        return True
     schedule = settings.schedule
     if schedule.every is not None:
         return now - state.last_run_at >= schedule.every
@@ -53,7 +65,9 @@ def is_due(settings: ConnectorSettings, state: ConnectorState | None, now: datet
     return fire is not None and fire <= now
 
 
-def poll(app: App, settings: ConnectorSettings, *, force: bool = False) -> PollOutcome:
+def poll(
+    app: App, settings: ConnectorSettings, *, force: bool = False, scheduled: bool = False
+) -> PollOutcome:
     """Fetch and store until the connector has nothing more; one process per connector."""
     outcome = PollOutcome(settings.name, "ok")
     with try_lock(app.engine, f"connector:{settings.name}") as held:
@@ -65,7 +79,7 @@ def poll(app: App, settings: ConnectorSettings, *, force: bool = False) -> PollO
             state = session.get(ConnectorState, settings.name)
             cursor = state.cursor if state else None
             paused = bool(state and state.paused)
-            due = force or is_due(settings, state, app.clock())
+            due = force or is_due(settings, state, app.clock(), scheduled=scheduled)
         if paused and not force:
             outcome.status = "paused"
             return outcome

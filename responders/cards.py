@@ -31,6 +31,7 @@ class CardView:
     created_at: datetime
     mention_count: int
     weights: list[float] = field(default_factory=list)
+    mention_id: int | None = None
 
     def explained_reasons(self) -> list[str]:
         """Reasons with how much each raised the priority: "1★ review +0.80"."""
@@ -70,4 +71,5 @@ def card_view(session: Session, case_id: int, mention_id: int | None = None) -> 
         created_at=mention.created_at,
         mention_count=case.mention_count,
         weights=[float(w) for w in (case.factors or {}).get("weights", [])],
+        mention_id=mention.id,
     )

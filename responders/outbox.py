@@ -121,7 +121,12 @@ def _record_failure(
             return
         row.attempts += 1
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if row.attempts >= MAX_ATTEMPTS:
+        reset_at = getattr(exc, "reset_at", None)
+        if isinstance(reset_at, datetime) and reset_at > now:
+            # A rate limit says exactly when to come back, and is never a reason to give up.
+            row.next_attempt_at = reset_at
+            result.failed += 1
+        elif row.attempts >= MAX_ATTEMPTS:
             row.state = "dead"
             result.dead += 1
         else:
