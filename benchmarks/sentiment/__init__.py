@@ -1,0 +1,1 @@
+"""Sentiment evaluation: hand-labelled sets and `python -m benchmarks.sentiment.evaluate`."""
