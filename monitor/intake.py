@@ -1,16 +1,18 @@
 """From stored complaints to cases: open one per author, or join the author's open case.
 
-Set-based: every new case of a batch is inserted in one statement, mention links are one
-bulk UPDATE, and the cards and thread updates are one outbox INSERT.
+Set-based, in Core rather than the ORM's unit of work: every new case of a batch is one INSERT
+… RETURNING (matched back by its first mention, which is unique), every joined case one
+executemany UPDATE, the audit events, mention links and outbox rows one statement each. The
+ORM would send one INSERT per case on SQLite, where it cannot batch RETURNING in order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from db import repository
@@ -20,6 +22,9 @@ from monitor.ranking import Ranking, RankingPolicy
 from monitor.routing import Router
 
 FOLLOW_UP_REASON = "raised by a follow-up post"
+CASES = cast(Table, Case.__table__)
+EVENTS = cast(Table, CaseEvent.__table__)
+MENTIONS = cast(Table, MentionRow.__table__)
 
 
 @dataclass(slots=True)
@@ -42,6 +47,20 @@ class IntakeResult:
     joined: int = 0
 
 
+@dataclass(slots=True)
+class CaseDraft:
+    """A case being opened or joined in this batch; `id` is None until it is inserted."""
+
+    id: int | None
+    mention_id: int
+    priority: float
+    reasons: list[str]
+    factors: dict[str, Any]
+    mention_count: int
+    row: dict[str, Any] = field(default_factory=dict)  # the other columns of a new case
+    changed: bool = False
+
+
 def open_or_join_cases(
     session: Session,
     items: list[ScoredMention],
@@ -52,13 +71,21 @@ def open_or_join_cases(
     now: datetime,
 ) -> IntakeResult:
     """Cases for the mentions this batch inserted (`inserted` maps their keys to row ids)."""
-    result = IntakeResult()
     mine = [i for i in items if (i.mention.source, i.mention.external_id) in inserted]
     author_ids = [i.author_id for i in mine if i.author_id is not None]
-    open_cases = repository.open_cases_by_author(session, author_ids)
-    opened: list[Case] = []
-    joins: list[tuple[Case, int]] = []
-    quiet_links: list[tuple[Case, int]] = []
+    open_cases: dict[int, CaseDraft] = {
+        author_id: CaseDraft(
+            id=c.id,
+            mention_id=c.mention_id,
+            priority=c.priority,
+            reasons=list(c.reasons),
+            factors=dict(c.factors),
+            mention_count=c.mention_count,
+        )
+        for author_id, c in repository.open_cases_by_author(session, author_ids).items()
+    }
+    opened: list[CaseDraft] = []
+    links: list[tuple[CaseDraft, int, bool]] = []  # (case, mention id, notify the thread?)
     for item in sorted(mine, key=lambda i: i.mention.created_at):
         mention_id = inserted[(item.mention.source, item.mention.external_id)]
         case = open_cases.get(item.author_id) if item.author_id is not None else None
@@ -66,27 +93,61 @@ def open_or_join_cases(
             # Everything the author says is linked to the case (the outcome loop reads it), but
             # only a further complaint notifies the agents in the case's thread.
             _join(case, item, now)
-            if item.complaint:
-                joins.append((case, mention_id))
-            else:
-                quiet_links.append((case, mention_id))
+            links.append((case, mention_id, item.complaint))
         elif item.ranking is not None and item.ranking.priority >= policy.min_priority:
-            case = _new_case(item, item.ranking, mention_id, now)
-            case.channel = router.channel_for(case, rating=item.mention.rating)
+            case = _draft(item, item.ranking, mention_id, router, now)
             opened.append(case)
             if item.author_id is not None:
                 open_cases[item.author_id] = case
-    if not opened and not joins and not quiet_links:
-        return result
-    session.add_all(opened)
-    session.flush()  # one INSERT … RETURNING gives every new case its id
-    session.add_all(
-        CaseEvent(case_id=c.id, at=now, actor="repmon", action="open", to_status="new")
-        for c in opened
+    if opened or links:
+        _write(session, opened, links, list(open_cases.values()), now)
+    return IntakeResult(opened=len(opened), joined=sum(notify for _, _, notify in links))
+
+
+def _write(
+    session: Session,
+    opened: list[CaseDraft],
+    links: list[tuple[CaseDraft, int, bool]],
+    drafts: list[CaseDraft],
+    now: datetime,
+) -> None:
+    connection = session.connection()
+    if opened:
+        rows = [{**_columns(c), **c.row} for c in opened]
+        returned = connection.execute(insert(CASES).returning(CASES.c.id, CASES.c.mention_id), rows)
+        ids = {mention_id: case_id for case_id, mention_id in returned}
+        for case in opened:
+            case.id = ids[case.mention_id]
+        connection.execute(
+            insert(EVENTS),
+            [
+                {
+                    "case_id": c.id,
+                    "at": now,
+                    "actor": "repmon",
+                    "action": "open",
+                    "from_status": None,
+                    "to_status": "new",
+                    "note": None,
+                }
+                for c in opened
+            ],
+        )
+    new = {id(c) for c in opened}
+    changed = [c for c in drafts if c.changed and id(c) not in new]
+    if changed:
+        connection.execute(
+            update(CASES).where(CASES.c.id == bindparam("case_id")),
+            [{"case_id": c.id, "updated_at": now, **_columns(c)} for c in changed],
+        )
+    link_rows = [{"mention_id": c.mention_id, "case_id": c.id} for c in opened]
+    link_rows += [{"mention_id": m, "case_id": c.id} for c, m, _ in links]
+    connection.execute(
+        update(MENTIONS)
+        .where(MENTIONS.c.id == bindparam("mention_id"))
+        .values(case_id=bindparam("case_id")),
+        link_rows,
     )
-    links = [{"id": c.mention_id, "case_id": c.id} for c in opened]
-    links += [{"id": mention_id, "case_id": c.id} for c, mention_id in joins + quiet_links]
-    session.execute(update(MentionRow), links)
     outbox: list[dict[str, Any]] = [
         {"key": f"card:{c.id}", "kind": "card", "case_id": c.id, "payload": {"case_id": c.id}}
         for c in opened
@@ -98,21 +159,41 @@ def open_or_join_cases(
             "case_id": c.id,
             "payload": {"case_id": c.id, "mention_id": mention_id},
         }
-        for c, mention_id in joins
+        for c, mention_id, notify in links
+        if notify
     ]
     repository.enqueue_many(session, outbox, now=now)
-    result.opened, result.joined = len(opened), len(joins)
-    return result
 
 
-def _new_case(item: ScoredMention, ranking: Ranking, mention_id: int, now: datetime) -> Case:
+def _columns(case: CaseDraft) -> dict[str, Any]:
+    return {
+        "priority": case.priority,
+        "reasons": case.reasons,
+        "factors": case.factors,
+        "mention_count": case.mention_count,
+    }
+
+
+def _draft(
+    item: ScoredMention, ranking: Ranking, mention_id: int, router: Router, now: datetime
+) -> CaseDraft:
     m = item.mention
-    return Case(
-        brand=item.brand,
-        source=m.source,
-        author_id=item.author_id,
+    row = {
+        "brand": item.brand,
+        "source": m.source,
+        "author_id": item.author_id,
+        "mention_id": mention_id,
+        "status": "new",
+        "topic": item.topic,
+        "lang": item.score.lang,
+        "opened_at": now,
+        "updated_at": now,
+    }
+    probe = Case(**row, priority=ranking.priority)  # transient: only for the routing rules
+    row["channel"] = router.channel_for(probe, rating=m.rating)
+    return CaseDraft(
+        id=None,
         mention_id=mention_id,
-        status="new",
         priority=ranking.priority,
         reasons=ranking.reasons,
         factors={
@@ -120,18 +201,15 @@ def _new_case(item: ScoredMention, ranking: Ranking, mention_id: int, now: datet
             "created_at": m.created_at.isoformat(),
             "weights": ranking.weights,
         },
-        topic=item.topic,
-        lang=item.score.lang,
         mention_count=1,
-        opened_at=now,
-        updated_at=now,
+        row=row,
     )
 
 
-def _join(case: Case, item: ScoredMention, now: datetime) -> None:
+def _join(case: CaseDraft, item: ScoredMention, now: datetime) -> None:
     """Count the mention on its author's open case; a stronger complaint re-ranks the case."""
     case.mention_count += 1
-    case.updated_at = now
+    case.changed = True
     ranking = item.ranking
     if ranking is not None and ranking.priority > case.priority:
         # The follow-up now drives the case's rank: the queue must explain it, not the opener.
