@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from monitor.targeting import about_brand
-from monitor.textnorm import keyword_pattern
+from monitor.textnorm import KeywordMatcher, keyword_pattern
 
 
 @dataclass(frozen=True, slots=True)
 class BrandRule:
     name: str
-    keywords: re.Pattern[str] | None
-    exclude: re.Pattern[str] | None
-    competitors: re.Pattern[str] | None = None
+    keywords: KeywordMatcher | None
+    exclude: KeywordMatcher | None
+    competitors: KeywordMatcher | None = None
 
 
 class BrandMatcher:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from monitor.textnorm import fold_text
+from monitor.textnorm import KeywordMatcher, fold_text
 
 # Clause boundaries: sentence ends, semicolons, commas, and contrast words in en/es/fr.
 _SPLIT = re.compile(
@@ -22,7 +22,7 @@ def clauses(text: str) -> list[str]:
     return [part for part in _SPLIT.split(text) if part and part.strip()]
 
 
-def about_brand(text: str, ours: re.Pattern[str], theirs: re.Pattern[str]) -> str:
+def about_brand(text: str, ours: KeywordMatcher, theirs: KeywordMatcher) -> str:
     """The part of `text` to score for our brand; the whole text when no competitor is named.
 
     A clause naming a competitor but not us is dropped, and so are the unnamed clauses right

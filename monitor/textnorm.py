@@ -7,41 +7,110 @@ import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
 
-
-@lru_cache(maxsize=4096)
-def fold(text: str) -> str:
-    """Lower-case and strip diacritics (é → e, ñ → n); cached because keywords repeat."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 def fold_text(text: str) -> str:
-    """`fold` for long, unique texts (not cached)."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    """Lower-case and strip diacritics (é → e, ñ → n): "envío" matches "envio".
+
+    ASCII text (most of it) only needs lower-casing; otherwise decompose and drop the
+    combining marks with one regex pass instead of a Python loop over characters.
+    """
+    if text.isascii():
+        return text.lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text.casefold()))
 
 
-def keyword_pattern(keywords: Iterable[str], *, prefix: bool = False) -> re.Pattern[str] | None:
-    """One regex for a keyword list, matched on word boundaries of folded text.
+@lru_cache(maxsize=4096)
+def fold(text: str) -> str:
+    """`fold_text` cached, for short strings that repeat (keywords, tokens)."""
+    return fold_text(text)
+
+
+_TOKEN = re.compile(r"[\w@#]+")
+_PLAIN = re.compile(r"^[\w@#]+$")
+
+
+def tokens_of(folded_text: str) -> list[str]:
+    """The word tokens keyword matching looks at (`@handles` and `#tags` kept whole)."""
+    return _TOKEN.findall(folded_text)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+class KeywordMatcher:
+    """Finds keywords in folded text on word boundaries, fast.
+
+    Single-word keywords are set look-ups over the text's tokens, stems (`refund*`) one
+    `str.startswith` per token, and multi-word or punctuated keywords ("sin senal",
+    "t-mobile") a substring search with a boundary check. A regex alternation over every
+    keyword cost ~8 µs a text per list, as much as scoring the text.
+    """
+
+    def __init__(
+        self, exact: set[str], stems: tuple[str, ...], phrases: list[tuple[str, bool]]
+    ) -> None:
+        self._exact = exact
+        self._stems = stems
+        self._phrases = phrases
+
+    def findall(self, folded_text: str, tokens: list[str] | None = None) -> list[str]:
+        """Every keyword occurrence, in no particular order."""
+        words = tokens if tokens is not None else _TOKEN.findall(folded_text)
+        hits = [w for w in words if w in self._exact or (self._stems and w.startswith(self._stems))]
+        for phrase, is_stem in self._phrases:
+            start = folded_text.find(phrase)
+            while start != -1:
+                if _bounded(folded_text, start, len(phrase), is_stem):
+                    hits.append(phrase)
+                start = folded_text.find(phrase, start + 1)
+        return hits
+
+    def search(self, folded_text: str, tokens: list[str] | None = None) -> str | None:
+        """The first keyword found, or None."""
+        words = tokens if tokens is not None else _TOKEN.findall(folded_text)
+        for word in words:
+            if word in self._exact or (self._stems and word.startswith(self._stems)):
+                return word
+        for phrase, is_stem in self._phrases:
+            start = folded_text.find(phrase)
+            while start != -1:
+                if _bounded(folded_text, start, len(phrase), is_stem):
+                    return phrase
+                start = folded_text.find(phrase, start + 1)
+        return None
+
+
+def _bounded(text: str, start: int, length: int, is_stem: bool) -> bool:
+    """The phrase at `start` is not glued to a word (or handle) before it, nor after it unless
+    it is a stem."""
+    if start > 0 and (_is_word_char(text[start - 1]) or text[start - 1] in "@#"):
+        return False
+    end = start + length
+    return is_stem or end >= len(text) or not _is_word_char(text[end])
+
+
+def keyword_pattern(keywords: Iterable[str], *, prefix: bool = False) -> KeywordMatcher | None:
+    """A matcher for a keyword list, on word boundaries of folded text.
 
     A keyword ending in `*` (or every keyword, with `prefix=True`) matches as a word start, so
     "refund" matches "refunds" and "factura" matches "facturacion": cheap inflection-insensitivity.
     """
     exact: set[str] = set()
     stems: set[str] = set()
+    phrases: set[tuple[str, bool]] = set()
     for keyword in keywords:
         word = fold(keyword.strip())
         if not word or word == "*":
             continue
-        if prefix or word.endswith("*"):
-            stems.add(re.escape(word.rstrip("*")))
+        is_stem = prefix or word.endswith("*")
+        word = word.rstrip("*")
+        if _PLAIN.match(word):
+            (stems if is_stem else exact).add(word)
         else:
-            exact.add(re.escape(word))
-    alternatives = []
-    if stems:
-        alternatives.append("(?:" + "|".join(sorted(stems, key=len, reverse=True)) + r")\w*")
-    if exact:
-        alternatives.append("(?:" + "|".join(sorted(exact, key=len, reverse=True)) + r")(?!\w)")
-    if not alternatives:
+            phrases.add((word, is_stem))
+    if not (exact or stems or phrases):
         return None
-    return re.compile(r"(?<![\w@#])(?:" + "|".join(alternatives) + ")")
+    return KeywordMatcher(exact, tuple(sorted(stems)), sorted(phrases))

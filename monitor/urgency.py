@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.textnorm import keyword_pattern
+from monitor.textnorm import keyword_pattern, tokens_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +139,12 @@ _BANGS = re.compile(r"[!¡]{3,}")
 
 def signals(text: str, folded_text: str) -> list[Signal]:
     """Every signal present, strongest first."""
-    found = [signal for signal, pattern in _MATCHERS if pattern and pattern.search(folded_text)]
+    tokens = tokens_of(folded_text)
+    found = [
+        signal
+        for signal, matcher in _MATCHERS
+        if matcher is not None and matcher.search(folded_text, tokens)
+    ]
     if _BANGS.search(text) or len(_CAPS_WORD.findall(text)) >= 3:
         found.append(SHOUTING)
     return sorted(found, key=lambda s: s.weight, reverse=True)
