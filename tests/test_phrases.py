@@ -1,0 +1,69 @@
+"""Emerging phrases: counted per customer, stopwords ignored, new or growing phrases first."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+
+from monitor.phrases import customer_counts, emerging, emerging_phrases, ngrams, stopwords
+from tests.support import NOW, mention, open_app
+
+STOP = stopwords(["en", "es", "fr"])
+
+
+def test_ngrams_skip_stopword_edges_handles_and_links():
+    grams = ngrams("Internet down since 6pm @acmehelp https://t.co/x in the whole town", STOP)
+    assert {"internet down", "whole town"} <= grams
+    assert not any("acmehelp" in g or "t.co" in g for g in grams)
+    assert not any(g.startswith(("the ", "in ")) or g.endswith((" the", " in")) for g in grams)
+    assert "senal en todo" not in ngrams("Sin señal en todo el barrio", STOP)  # ends in a stopword
+    assert "coupure internet" in ngrams("Encore une coupure internet à Lyon", STOP)
+
+
+def test_a_customer_repeating_a_phrase_counts_once():
+    counts = customer_counts(
+        [("a", "double charge again"), ("a", "double charge AGAIN!!"), ("b", "double charge")],
+        STOP,
+    )
+    assert counts["double charge"] == 2
+
+
+def test_emerging_prefers_new_and_growing_phrases_and_hides_shadowed_ones():
+    now = Counter({"double charge": 9, "double charge twice": 9, "slow app": 4, "late delivery": 5})
+    before = Counter({"slow app": 4, "late delivery": 1})
+    phrases = emerging(now, before, min_customers=3)
+    texts = [p.text for p in phrases]
+    assert texts[0] in {"double charge", "double charge twice"}
+    assert not {"double charge", "double charge twice"} <= set(texts)  # one hides the other
+    assert "slow app" not in texts  # not growing
+    assert "late delivery" in texts
+
+
+def test_emerging_phrases_from_the_database(db_url, tmp_path):
+    app = open_app(db_url, tmp_path)
+    burst = [
+        mention(
+            str(i),
+            f"Acme internet down, no signal in {town}, awful",
+            author=f"u{i}",
+            created_at=NOW - timedelta(hours=2),
+        )
+        for i, town in enumerate(["Leeds", "York", "Hull", "Bath"])
+    ]
+    old = [
+        mention(
+            "old",
+            "Acme billing mistake again, terrible",
+            author="o",
+            created_at=NOW - timedelta(days=2),
+        )
+    ]
+    app.pipeline.ingest(burst + old)
+    with app.factory() as session:
+        phrases = emerging_phrases(
+            session, start=NOW - timedelta(days=1), end=NOW, languages=["en", "es", "fr"]
+        )
+    assert phrases and phrases[0].customers == 4
+    assert any("internet down" in p.text for p in phrases)
+    assert all("billing mistake" not in p.text for p in phrases)
+    app.close()
