@@ -284,11 +284,10 @@ def status(fmt: FormatOpt = "table", config: ConfigOpt = None) -> None:
             session,
             connectors=[(c.name, c.type, c.enabled) for c in cfg.connectors],
             now=application.clock(),
+            stale_after=cfg.alerts.silence.after,
         )
         data["db_revision"] = current_revision(application.engine)
-    attention = any(c["enabled"] and (c["failures"] or c["paused"]) for c in data["connectors"])
-    attention = attention or data["outbox"]["failed_or_dead"] > 0
-    data["needs_attention"] = attention
+    attention = bool(data["needs_attention"])
     if fmt == "json":
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
     else:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 import sys
 from collections.abc import Iterable
+from datetime import UTC, datetime
 
 MASK = "***"
 _TOKEN_PATTERNS = [
@@ -40,11 +43,37 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def setup_logging(verbosity: int = 0, *, secrets: Iterable[str] = ()) -> None:
-    """WARNING by default, INFO with -v, DEBUG with -vv; always to stderr, always redacted."""
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, for log shippers; the message is already redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_text:
+            entry["exc"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def setup_logging(
+    verbosity: int = 0, *, secrets: Iterable[str] = (), json_format: bool | None = None
+) -> None:
+    """WARNING by default, INFO with -v, DEBUG with -vv; always to stderr, always redacted.
+
+    JSON lines when `json_format` is set, or when `REPMON_LOG_FORMAT=json` in the environment.
+    """
     level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
+    if json_format is None:
+        json_format = os.environ.get("REPMON_LOG_FORMAT", "").lower() == "json"
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonFormatter()
+        if json_format
+        else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     for existing in list(root.handlers):

@@ -82,10 +82,21 @@ def _details(session: Session, case_ids: list[int]) -> dict[int, dict[str, Any]]
     return out
 
 
+STALE_OUTBOX = timedelta(minutes=15)
+
+
 def status(
-    session: Session, *, connectors: list[tuple[str, str, bool]], now: datetime
+    session: Session,
+    *,
+    connectors: list[tuple[str, str, bool]],
+    now: datetime,
+    stale_after: timedelta = timedelta(hours=6),
 ) -> dict[str, Any]:
-    """Per-connector health, outbox backlog and totals (the DB revision is added by the caller)."""
+    """Per-connector health, outbox backlog and totals (the DB revision is added by the caller).
+
+    A connector is stale when it has not succeeded for `stale_after` (config
+    `alerts.silence.after`); `needs_attention` is what a health check should alert on.
+    """
     states = {s.name: s for s in session.scalars(select(ConnectorState))}
     rows = []
     for name, type_name, enabled in connectors:
@@ -109,10 +120,20 @@ def status(
                 "failures": state.consecutive_failures if state else 0,
                 "paused": bool(state and state.paused),
                 "last_error": state.last_error if state else None,
+                "stale": bool(
+                    enabled
+                    and state is not None
+                    and state.last_run_at is not None
+                    and (state.last_success_at is None or now - state.last_success_at > stale_after)
+                ),
             }
         )
     by_state = select(OutboxRow.state, func.count()).group_by(OutboxRow.state)
     backlog = {state: int(n) for state, n in session.execute(by_state)}
+    oldest = session.scalar(
+        select(func.min(OutboxRow.created_at)).where(OutboxRow.state == "pending")
+    )
+    oldest_age = round((now - oldest).total_seconds()) if oldest else None
     open_cases = session.scalar(select(func.count()).select_from(Case).where(Case.status.in_(OPEN)))
     mentions = session.scalar(select(func.count()).select_from(MentionRow))
     return {
@@ -121,7 +142,30 @@ def status(
             "pending": backlog.get("pending", 0),
             "failed_or_dead": backlog.get("dead", 0),
             "sent": backlog.get("sent", 0),
+            "oldest_pending_seconds": oldest_age,
         },
         "mentions": mentions or 0,
         "open_cases": open_cases or 0,
+        "needs_attention": _needs_attention(rows, backlog, oldest_age),
     }
+
+
+def _needs_attention(
+    rows: list[dict[str, Any]], backlog: dict[str, int], oldest_pending: int | None
+) -> list[str]:
+    """Why a health check should page someone; empty when all is well."""
+    problems = []
+    for c in rows:
+        if not c["enabled"]:
+            continue
+        if c["paused"]:
+            problems.append(f"{c['name']}: paused after repeated fatal errors")
+        elif c["failures"]:
+            problems.append(f"{c['name']}: failing ({c['failures']} in a row)")
+        elif c["stale"]:
+            problems.append(f"{c['name']}: no successful poll recently")
+    if backlog.get("dead"):
+        problems.append(f"outbox: {backlog['dead']} messages given up")
+    if oldest_pending is not None and oldest_pending > STALE_OUTBOX.total_seconds():
+        problems.append(f"outbox: oldest pending message waiting {oldest_pending // 60} min")
+    return problems

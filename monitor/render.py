@@ -62,6 +62,8 @@ def queue_table(items: Sequence[dict[str, Any]], limit: int) -> Table:
 def _state(connector: dict[str, Any]) -> str:
     if connector["paused"]:
         return "paused"
+    if connector.get("stale"):
+        return "stale"
     if not connector["enabled"]:
         return "off"
     return f"failing ×{connector['failures']}" if connector["failures"] else "ok"
@@ -90,8 +92,10 @@ def status_table(data: dict[str, Any]) -> Table:
 
 def status_footer(data: dict[str, Any]) -> str:
     ob = data["outbox"]
-    return (
+    lines = [
         f"outbox: {ob['pending']} pending, {ob['failed_or_dead']} given up, {ob['sent']} sent · "
         f"{data['mentions']} mentions · {data['open_cases']} open cases · "
         f"schema {data['db_revision']}"
-    )
+    ]
+    lines += [f"needs attention: {problem}" for problem in data["needs_attention"]]
+    return "\n".join(lines)

@@ -54,3 +54,15 @@ def test_every_secret_in_the_config_is_collected_for_redaction(tmp_path):
     assert {"xoxb-slack-token-1", "sig-2", "x-bearer-3", "rid-4", "rsecret-5"} <= set(
         secret_values(config)
     )
+
+
+def test_json_lines_are_redacted_too(capsys, monkeypatch):
+    import json
+
+    monkeypatch.setenv("REPMON_LOG_FORMAT", "json")
+    setup_logging(1, secrets=["topsecret-value"])
+    logging.getLogger("repmon.poll").info("poll %s with token %s", "x-acme", "topsecret-value")
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    entry = json.loads(line)
+    assert entry["level"] == "INFO" and entry["logger"] == "repmon.poll"
+    assert entry["message"] == "poll x-acme with token ***"
