@@ -35,9 +35,10 @@ class MultiLanguageScorer:
 
     def score(self, text: str, lang: str | None = None, rating: int | None = None) -> Score:
         code = self._detector.detect(text, lang)
-        scorer = self._scorers.get(code, self._fallback)
-        result = scorer.score(text, lang=code, rating=rating)
-        return replace(result, confidence=confidence(result))
+        result = self._scorers.get(code, self._fallback).score(text, code, rating)
+        if result.confidence is None:  # our scorers fill it in; a plug-in Scorer may not
+            result = replace(result, confidence=confidence(result))
+        return result
 
 
 def build_scorer(

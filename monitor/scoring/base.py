@@ -25,6 +25,20 @@ class Thresholds:
 
 MISRATED_COMPOUND = -0.5
 LOW_CONFIDENCE = 0.4
+#: The confidence of a label set by the star rating: the customer said it explicitly.
+RATED_CONFIDENCE = 0.9
+
+
+def confidence_of(
+    compound: float, label: Label, coverage: float | None, rating_rule: bool
+) -> float:
+    """`confidence` from the fields it depends on (for scorers that build a `Score` once)."""
+    if rating_rule:
+        return RATED_CONFIDENCE
+    understood = 1.0 if coverage is None else coverage
+    strength = min(1.0, abs(compound) / 0.5)
+    margin = 0.5 + 0.5 * (strength if label != "neutral" else 1.0 - strength)
+    return round(understood * margin, 3)
 
 
 def confidence(score: Score) -> float:
@@ -34,12 +48,7 @@ def confidence(score: Score) -> float:
     so it can be told apart from a text understood to be neutral. A label set by the star
     rating is trusted: the customer said it explicitly.
     """
-    if score.rating_rule:
-        return 0.9
-    understood = 1.0 if score.coverage is None else score.coverage
-    strength = min(1.0, abs(score.compound) / 0.5)
-    margin = 0.5 + 0.5 * (strength if score.label != "neutral" else 1.0 - strength)
-    return round(understood * margin, 3)
+    return confidence_of(score.compound, score.label, score.coverage, score.rating_rule)
 
 
 class Scorer(Protocol):
@@ -54,7 +63,7 @@ def apply_rating_rule(score: Score, rating: int | None) -> Score:
     """DESIGN 3.5: 1–2★ is negative and 3★ at best neutral, whatever the text says.
 
     Customers are polite in writing and honest in stars; a "nice app but logs me out" 2★ review
-    is a complaint the contact center must see.
+    is a complaint the contact center must see. A confidence already set follows the label.
     """
     if rating is None:
         return score
@@ -62,8 +71,49 @@ def apply_rating_rule(score: Score, rating: int | None) -> Score:
         # Five stars on an angry text: people tap the wrong star, or rate the app, not the
         # service. The text wins, and the card says so.
         return replace(score, misrated=True)
+    rated = score.confidence if score.confidence is None else RATED_CONFIDENCE
     if rating <= 2 and score.label != "negative":
-        return replace(score, label="negative", rating_rule=True)
+        return replace(score, label="negative", rating_rule=True, confidence=rated)
     if rating == 3 and score.label == "positive":
-        return replace(score, label="neutral", rating_rule=True)
+        return replace(score, label="neutral", rating_rule=True, confidence=rated)
     return score
+
+
+def build_score(
+    compound: float,
+    pos: float,
+    neu: float,
+    neg: float,
+    label: Label,
+    *,
+    lang: str,
+    scorer: str,
+    coverage: float | None,
+    rating: int | None,
+) -> Score:
+    """The finished `Score`, built once: the rating rule applied and `confidence` filled.
+
+    Same result as `apply_rating_rule` then `confidence`, without copying the frozen dataclass
+    (each copy costs about a tenth of VADER's own time per text).
+    """
+    rating_rule = misrated = False
+    if rating is not None:
+        if rating >= 4 and compound <= MISRATED_COMPOUND:
+            misrated = True
+        elif rating <= 2 and label != "negative":
+            label, rating_rule = "negative", True
+        elif rating == 3 and label == "positive":
+            label, rating_rule = "neutral", True
+    return Score(
+        compound,
+        pos,
+        neu,
+        neg,
+        label,
+        lang,
+        scorer,
+        coverage,
+        rating_rule,
+        confidence_of(compound, label, coverage, rating_rule),
+        misrated,
+    )

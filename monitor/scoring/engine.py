@@ -4,28 +4,54 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from monitor.models import Score
-from monitor.scoring.base import Thresholds, apply_rating_rule
+from monitor.scoring.base import Thresholds, build_score
 from monitor.scoring.packs import LanguagePack, fold
-from monitor.scoring.packs.emoji import emoji_valences, emoticon_valences, token_regex
+from monitor.scoring.packs.emoji import IRONY, emoji_valences, emoticon_valences, token_regex
 
 B_INCR = 0.293  # booster / dampener step (VADER)
 C_INCR = 0.733  # ALL-CAPS emphasis (VADER)
 N_SCALAR = -0.74  # negation (VADER)
 _DECAY = (1.0, 0.95, 0.9)  # booster weight by distance 1, 2, 3 (VADER)
+#: A positive word read as sarcastic counts this much of its valence, negated.
+IRONY_SCALAR = -0.5
+#: Information questions ("¿funciona en iPad?", "comment ça marche ?") state no opinion:
+#: positive words there are what is asked about, so they keep little weight; negative ones
+#: usually name the trouble behind the question ("¿por qué no funciona?"), so they keep more.
+QUESTION_POSITIVE = 0.1
+QUESTION_NEGATIVE = 0.7
+#: A courtesy closing a clear complaint ("… tres veces. Gracias.") is a sign-off, not praise.
+COMPLAINT = -1.0
 
 # Token kinds. Everything but _UNKNOWN counts as understood for coverage.
-_UNKNOWN, _STOP, _VALENCE, _NEG, _WEAK, _CLOSER, _BOOST, _CONTRAST, _CONCESSIVE = range(9)
+(
+    _UNKNOWN,
+    _STOP,
+    _VALENCE,
+    _NEG,
+    _WEAK,
+    _CLOSER,
+    _BOOST,
+    _CONTRAST,
+    _CONCESSIVE,
+    _ABSENT,
+    _EARLIER,
+    _LATER,
+) = range(12)
 Entry = tuple[int, float, bool]  # kind, valence or booster scalar, idiom carries its own negation
 
 _RUN3 = re.compile(r"(.)\1{2,}")
 _RUN2 = re.compile(r"(.)\1+")
-_LAUGH = re.compile(r"a?(?:[jh][aeiou]|js){2,}[jhs]?")
+# Laughter repeats one syllable: "jajaja", "jejeje", "hihi", "jsjsjs" — not "hijo", "hija".
+_LAUGH = re.compile(r"a?(?:(?:[jh]a)+|(?:[jh]e)+|(?:[jh]i)+|(?:[jh]o)+|(?:[jh]a)*(?:js)+)[jhs]?")
+_LAUGH_SYLLABLES = 2
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+|\u200d.", re.DOTALL)
 _STOP_ENTRY: Entry = (_STOP, 0.0, False)
 _UNKNOWN_ENTRY: Entry = (_UNKNOWN, 0.0, False)
+_ZERO_ENTRY: Entry = (_NEG, 0.0, False)  # a bare "0" quantifies like "cero", "zéro"
+_SENTENCE_END = frozenset(".!?…")
 
 
 #: A scoring unit — a word, a merged phrase, an emoji or an emoticon — as a plain tuple for
@@ -52,24 +78,41 @@ class PackScorer:
         self._prefixes = frozenset(" ".join(w[:k]) for w in words for k in range(1, len(w)))
         self._spellings = {fold(k): tuple(fold(v).split()) for k, v in pack.spellings.items()}
         self._markers = frozenset(fold(w) for w in pack.discourse_markers)
+        self._transparent = frozenset(fold(w) for w in pack.transparent)
+        self._courtesies = frozenset(" ".join(self._phrase_keys(w)) for w in pack.courtesies)
+        self._openers = frozenset(fold(w) for w in pack.question_openers)
+        self._interrogative: Callable[[str], object] | None = (
+            re.compile(pack.interrogative).fullmatch if pack.interrogative else None
+        )
+        self._suffixes = tuple(
+            (fold(suffix), tuple(fold(r) for r in replacements), intensifies)
+            for suffix, replacements, intensifies in pack.suffixes
+        )
         self._emoji = emoji_valences()
         self._emoticons = emoticon_valences()
         self._regex = token_regex()
         self._words: dict[str, tuple[tuple[str, Entry], ...]] = {}  # matched word → keys
+
+    def _phrase_keys(self, phrase: str) -> list[str]:
+        parts = (self._keys(p) if "'" in p else [fold(p)] for p in phrase.split())
+        return [k for keys in parts for k in keys]
 
     def _compile(self, pack: LanguagePack) -> None:
         negating = {fold(w) for w in pack.negators | pack.weak_negators}
 
         def put(words: Iterable[str], entry: Entry) -> None:
             for word in words:
-                parts = (self._keys(p) if "'" in p else [fold(p)] for p in word.split())
-                key = " ".join(k for keys in parts for k in keys)
+                key = " ".join(self._phrase_keys(word))
                 (self._phrases if " " in key else self._singles)[key] = entry
 
         put(pack.stopwords, _STOP_ENTRY)
         put(pack.elisions.values(), _STOP_ENTRY)
+        put(pack.earlier, (_EARLIER, 0.0, False))
+        put(pack.later, (_LATER, 0.0, False))
         for word, valence in pack.lexicon.items():
             put((word,), (_VALENCE, valence, False))
+        for word, valence in pack.absent.items():
+            put((word,), (_ABSENT, valence, False))
         put(pack.boosters, (_BOOST, B_INCR, False))
         put(pack.dampeners, (_BOOST, -B_INCR, False))
         put(pack.negators, (_NEG, 0.0, False))
@@ -94,9 +137,32 @@ class PackScorer:
                 return expansion
             if candidate in self._singles:
                 return (candidate,)
-        if "haha" in self._singles and _LAUGH.fullmatch(key):
+        if "haha" in self._singles and _is_laughter(key):
             return ("haha",)
         return (key,)
+
+    def _morph(self, key: str) -> Entry | None:
+        """An unknown word → the entry of a known base by the pack's suffix rules, or None.
+
+        An intensifying suffix ("-ísimo", "-issime") adds a booster step to the base's valence.
+        """
+        for suffix, replacements, intensifies in self._suffixes:
+            if not key.endswith(suffix) or len(key) - len(suffix) < 3:
+                continue
+            stem = key[: -len(suffix)]
+            for replacement in replacements:
+                base = stem + replacement
+                entry = self._singles.get(base)
+                if entry is None:
+                    continue
+                kind, valence, _ = entry
+                if kind == _VALENCE and valence:
+                    if intensifies:
+                        valence += B_INCR if valence > 0 else -B_INCR
+                    return (_VALENCE, valence, False)
+                if not intensifies and kind in (_STOP, _ABSENT):
+                    return entry
+        return None
 
     def _keys(self, word: str) -> list[str]:
         """Folded pieces of one word: French elisions split ("n'est" → "ne", "est"), and
@@ -117,38 +183,53 @@ class PackScorer:
         return pieces
 
     def _lookup(self, word: str) -> tuple[tuple[str, Entry], ...]:
-        """A matched word → its pack keys and entries (pieces, spellings, squashing); cached."""
-        found = tuple(
-            (key, self._singles.get(key, _UNKNOWN_ENTRY))
-            for piece in self._keys(word.lower())
-            for key in self._resolve(piece)
-        )
+        """A matched word → its pack keys and entries (pieces, spellings, squashing, suffix
+        rules); cached."""
+        found: list[tuple[str, Entry]] = []
+        for piece in self._keys(word.lower()):
+            for key in self._resolve(piece):
+                entry = self._singles.get(key)
+                if entry is not None:
+                    found.append((key, entry))
+                    continue
+                # The surface key stays, so that phrases still match ("buenas tardes").
+                derived = self._morph(key) if self._suffixes else None
+                found.append((key, derived or _UNKNOWN_ENTRY))
         if len(self._words) >= _CACHE_LIMIT:
             self._words.clear()
-        self._words[word] = found
-        return found
+        result = tuple(found)
+        self._words[word] = result
+        return result
 
-    def _tokenize(self, text: str) -> tuple[list[Token], list[bool]]:
-        """Tokens in order, and for each clause whether a comma ends it."""
+    def _tokenize(self, text: str) -> tuple[list[Token], list[str], set[int] | None]:
+        """Tokens in order; the punctuation that ends each clause ("" for the last); and, when
+        the text asks something ("?"), the clauses holding an interrogative word."""
         tokens: list[Token] = []
-        comma_after: list[bool] = []
+        breaks: list[str] = []
+        asks: set[int] = set()
+        asking = "?" in text
+        interrogative = self._interrogative if asking else None
         clause = 0
         cache, emoji = self._words, self._emoji
-        for word, emoticon, brk, symbol, _ in self._regex.findall(text):
+        for word, emoticon, brk, symbol, number in self._regex.findall(text):
             if word:
                 caps = word.isupper()
                 for key, entry in cache.get(word) or self._lookup(word):
                     tokens.append((key, entry, clause, caps, True, 1))
+                if interrogative is not None and interrogative(word.lower()):
+                    asks.add(clause)
             elif brk:
-                comma_after.append("," in brk)
+                breaks.append(brk)
                 clause += 1
             elif symbol in emoji:
                 tokens.append((symbol, (_VALENCE, emoji[symbol], False), clause, False, False, 1))
             elif emoticon:
                 entry = (_VALENCE, self._emoticons[emoticon], False)
                 tokens.append((emoticon, entry, clause, False, False, 1))
-        comma_after.append(False)
-        return self._merge(tokens), comma_after
+            elif number == "0":  # "0 soluciones", "0 problème": a quantity negator
+                tokens.append(("0", _ZERO_ENTRY, clause, False, True, 1))
+        breaks.append("")
+        return self._merge(tokens), breaks, asks if asking else None
 
     def _merge(self, tokens: list[Token]) -> list[Token]:
         """Greedy longest match of multi-word entries (idioms, "un peu", "sin embargo")."""
@@ -178,84 +259,231 @@ class PackScorer:
             i += 1
         return out
 
-    @staticmethod
-    def _negations(kinds: list[int], tokens: list[Token]) -> list[bool]:
+    def _negations(self, kinds: list[int], tokens: list[Token]) -> list[bool]:
         """Which tokens negate, with French "ne … pas" resolved in context.
 
         A closer ("plus", "personne") negates only after a weak negator ("ne") in the three
         tokens before it; a weak negator negates only when a closer or negator follows within
-        four tokens ("ne marche pas", "n'a jamais", "n'est pas terrible").
+        four tokens ("ne marche pas", "n'a jamais", "n'est pas terrible"). Clitics and
+        auxiliaries do not count towards either window ("je ne m'y suis jamais fait").
         """
         negates = [kind == _NEG or token[1][2] for kind, token in zip(kinds, tokens, strict=True)]
         if _WEAK not in kinds:
             return negates
+        transparent = self._transparent
         for i, kind in enumerate(kinds):
-            if kind == _CLOSER and _WEAK in kinds[max(0, i - 3) : i]:
-                negates[i] = True
+            if kind == _CLOSER:
+                counted, j = 0, i - 1
+                while j >= 0 and counted < 3:
+                    if kinds[j] == _WEAK:
+                        negates[i] = True
+                        break
+                    counted += tokens[j][0] not in transparent
+                    j -= 1
+        n = len(tokens)
         for i, kind in enumerate(kinds):
-            if kind == _WEAK and any(negates[i + 1 : i + 5]):
-                negates[i] = True
+            if kind == _WEAK:
+                counted, j = 0, i + 1
+                while j < n and counted < 4:
+                    if negates[j]:
+                        negates[i] = True
+                        break
+                    counted += tokens[j][0] not in transparent
+                    j += 1
         return negates
 
-    def _sentiments(self, tokens: list[Token], comma_after: list[bool]) -> list[float]:
-        """VADER's `sentiment_valence` per token, then its contrast rule."""
+    def _sentiments(
+        self, tokens: list[Token], breaks: list[str], asks: set[int] | None
+    ) -> tuple[list[float], int]:
+        """VADER's `sentiment_valence` per token; then sarcasm, information questions and the
+        contrast rule. Also returns how many "?" end information questions (not emphasis)."""
         kinds = [token[1][0] for token in tokens]
         words = [token[3] for token in tokens if token[4]]
         cap_diff = 0 < len(words) - sum(words) < len(words)
         negates = self._negations(kinds, tokens)
         sentiments: list[float] = []
-        for i, (key, (kind, lexicon_valence, self_negated), clause, caps, _, _) in enumerate(
-            tokens
-        ):
+        for i, (key, (kind, lexicon_valence, _), _, caps, word, _) in enumerate(tokens):
             valence = lexicon_valence
+            if kind == _ABSENT:  # "sin respuesta", "aucune aide": what was expected is missing
+                sentiments.append(valence if self._absent(tokens, i, negates) else 0.0)
+                continue
             if kind != _VALENCE or valence == 0.0:
                 sentiments.append(0.0)
                 continue
-            if key in self._markers and self._is_marker(tokens, i, comma_after):
+            if not word:  # emoji and emoticons: sentence-level affect, out of negation's reach
+                sentiments.append(valence)
+                continue
+            if key in self._markers and self._is_marker(tokens, i, breaks):
                 sentiments.append(0.0)  # "Bueno, …", "Bon Acme, …": a discourse marker
                 continue
             if caps and cap_diff:
                 valence += C_INCR if valence > 0 else -C_INCR
-            negated = self_negated
-            for distance in range(3):
-                j = i - distance - 1
-                if j < 0 or tokens[j][2] != clause:
-                    break
-                before_kind, scalar, before_negated = tokens[j][1]
-                # VADER skips lexicon words when looking back; but a negated predicate ("no
-                # funciona", "ne marche pas") still negates praise after it ("… muy bien").
-                if before_kind == _VALENCE and not (before_negated and scalar < 0 < valence):
-                    continue
+            sentiments.append(self._modified(tokens, i, valence, negates, cap_diff))
+        self._irony(tokens, sentiments, breaks)
+        answered = 0
+        if asks is not None:
+            answered = self._questions(tokens, sentiments, breaks, asks)
+        return self._contrast(kinds, tokens, sentiments), answered
+
+    def _modified(
+        self, tokens: list[Token], i: int, valence: float, negates: list[bool], cap_diff: bool
+    ) -> float:
+        """Boosters, dampeners and negation in the three tokens before token `i` (VADER)."""
+        clause, transparent = tokens[i][2], self._transparent
+        negated = tokens[i][1][2]
+        distance, j = 0, i - 1
+        while distance < 3 and j >= 0:
+            before = tokens[j]
+            # An emoji closes the scope, like the end of a clause.
+            if before[2] != clause or not before[4]:
+                break
+            before_kind, scalar, before_negated = before[1]
+            if before[0] in transparent:  # "nunca me ha dado …": look through, not count
+                if negates[j] and not negated:
+                    valence *= N_SCALAR
+                    negated = True
+                j -= 1
+                continue
+            # VADER skips lexicon words when looking back; but a negated predicate ("no
+            # funciona", "ne marche pas") still negates praise after it ("… muy bien").
+            if before_kind != _VALENCE or (before_negated and scalar < 0 < valence):
                 if before_kind in (_BOOST, _CLOSER) and scalar and not negates[j]:
                     scalar = scalar if valence > 0 else -scalar
-                    if tokens[j][3] and cap_diff:
+                    if before[3] and cap_diff:
                         scalar += C_INCR if valence > 0 else -C_INCR
                     valence += scalar * _DECAY[distance]
                 if negates[j] and not negated:  # negative concord: "no … nada" negates once
                     valence *= N_SCALAR
                     negated = True
-            sentiments.append(valence)
-        return self._contrast(kinds, tokens, sentiments)
+            distance += 1
+            j -= 1
+        return valence
 
-    @staticmethod
-    def _is_marker(tokens: list[Token], i: int, comma_after: list[bool]) -> bool:
+    def _absent(self, tokens: list[Token], i: int, negates: list[bool]) -> bool:
+        """Whether a negator governs token `i` (same window as VADER's negation)."""
+        clause, transparent = tokens[i][2], self._transparent
+        distance, j = 0, i - 1
+        while distance < 3 and j >= 0:
+            before = tokens[j]
+            if before[2] != clause or not before[4]:
+                break
+            if negates[j]:
+                kind, scalar, _ = before[1]
+                # "pas mal de réponses" is no absence; "toujours pas de réponse" is.
+                return kind != _VALENCE or scalar <= 0
+            distance += before[0] not in transparent
+            j -= 1
+        return False
+
+    def _is_marker(self, tokens: list[Token], i: int, breaks: list[str]) -> bool:
         """Opens a clause that ends in a comma, followed only by unknown words (a name)."""
         clause = tokens[i][2]
-        if not comma_after[clause] or (i > 0 and tokens[i - 1][2] == clause):
+        if "," not in breaks[clause] or (i > 0 and tokens[i - 1][2] == clause):
             return False
         rest = (token for token in tokens[i + 1 :] if token[2] == clause)
         return all(token[1][0] == _UNKNOWN for token in rest)
 
+    def _irony(self, tokens: list[Token], sentiments: list[float], breaks: list[str]) -> None:
+        """Sarcasm, conservatively, in place: positive words read as ironic flip, reduced.
+
+        - An irony emoji (🙃 🙄 😒 🤡) flips the praise in the clause it closes ("Genial 🙃",
+          "Très pratique 🙄"), or in the clause before when it stands alone ("Genial. 🙃").
+        - A closing one- or two-word positive interjection ending in "." or "…" flips when the
+          text before it is negative ("Tres días sin línea. Genial.", "… Merci bien."). A plain
+          courtesy ("Gracias.", "Merci beaucoup.") does not: after a clear complaint it only
+          signs off, so it counts nothing; after a fixed problem it still thanks.
+        """
+        scalars: dict[int, float] = {}  # clause → what its praise is multiplied by
+        last_word = -1
+        for index, token in enumerate(tokens):
+            if token[4]:
+                last_word = index
+            elif token[0] in IRONY and last_word >= 0:
+                scalars[tokens[last_word][2]] = IRONY_SCALAR
+        if last_word < 0:
+            return
+        closing = tokens[last_word][2]
+        if closing not in scalars:
+            scalar = self._closing(tokens, sentiments, breaks, closing)
+            if scalar is not None:
+                scalars[closing] = scalar
+        if scalars:
+            for index, token in enumerate(tokens):
+                scalar = scalars.get(token[2])
+                if scalar is not None and token[4] and sentiments[index] > 0:
+                    sentiments[index] *= scalar
+
+    def _closing(
+        self, tokens: list[Token], sentiments: list[float], breaks: list[str], clause: int
+    ) -> float | None:
+        """The scalar for the praise of a closing interjection (see `_irony`), or None."""
+        end = breaks[clause]
+        if ("." not in end and "…" not in end) or "!" in end or "?" in end:
+            return None
+        members = [k for k, token in enumerate(tokens) if token[2] == clause and token[4]]
+        if sum(tokens[k][5] for k in members) > 2:
+            return None
+        valenced = [k for k in members if sentiments[k]]
+        if not valenced or any(sentiments[k] < 0 for k in valenced):
+            return None
+        before = sum(sentiments[: members[0]])
+        if all(tokens[k][0] in self._courtesies for k in valenced):
+            return 0.0 if before <= COMPLAINT else None
+        return IRONY_SCALAR if before < 0 else None
+
+    def _questions(
+        self, tokens: list[Token], sentiments: list[float], breaks: list[str], asks: set[int]
+    ) -> int:
+        """Damp information questions in place; returns how many there are.
+
+        A sentence asks for information when it ends in a single "?" (not "??" or "?!") and
+        opens with "¿", holds an interrogative ("qué", "comment", "avez-vous") or starts with
+        a question opener. In Spanish the question starts at its "¿" ("Gracias, ¿cuándo …?").
+        """
+        first_word: dict[int, str] = {}
+        for token in tokens:
+            if token[4]:
+                first_word.setdefault(token[2], token[0])
+        questions: set[int] = set()
+        count = 0
+        start = 0
+        for clause, end in enumerate(breaks):
+            if clause < len(breaks) - 1 and _SENTENCE_END.isdisjoint(end):
+                continue
+            part = start
+            for k in range(start + 1, clause + 1):
+                if "¿" in breaks[k - 1]:
+                    part = k
+            opened = part > 0 and "¿" in breaks[part - 1]
+            if end.count("?") == 1 and "!" not in end:
+                span = range(part, clause + 1)
+                leading = next((first_word[k] for k in span if k in first_word), "")
+                if opened or leading in self._openers or not asks.isdisjoint(span):
+                    questions.update(span)
+                    count += 1
+            start = clause + 1
+        if questions:
+            for index, token in enumerate(tokens):
+                if token[2] in questions:
+                    value = sentiments[index]
+                    sentiments[index] = value * (
+                        QUESTION_POSITIVE if value > 0 else QUESTION_NEGATIVE
+                    )
+        return count
+
     @staticmethod
     def _contrast(kinds: list[int], tokens: list[Token], sentiments: list[float]) -> list[float]:
-        """VADER's `_but_check`, plus "although" words that weaken their own clause."""
+        """VADER's `_but_check`, plus "although" words that weaken their own clause, and
+        "antes … ahora" / "avant … maintenant", where "now" weighs like "but"."""
+        earlier = False
         for i, kind in enumerate(kinds):
-            if kind == _CONTRAST:
+            if kind == _CONTRAST or (kind == _LATER and earlier):
                 weak = set(range(i))
             elif kind == _CONCESSIVE:
                 clause = tokens[i][2]
                 weak = {k for k in range(i + 1, len(tokens)) if tokens[k][2] == clause}
             else:
+                earlier = earlier or kind == _EARLIER
                 continue
             if not weak:
                 return sentiments
@@ -269,39 +497,51 @@ class PackScorer:
         text = text.replace("\u2019", "'")
         if "@" in text or "://" in text or "www." in text or "\u200d" in text:
             text = _NOISE.sub(" ", text)
-        tokens, comma_after = self._tokenize(text)
-        sentiments = self._sentiments(tokens, comma_after)
+        tokens, breaks, asks = self._tokenize(text)
+        sentiments, answered = self._sentiments(tokens, breaks, asks)
         total = sum(token[5] for token in tokens)
         unknown = sum(token[5] for token in tokens if token[1][0] == _UNKNOWN)
-        compound, pos, neu, neg = _score_valence(sentiments, text)
-        result = Score(
-            compound=compound,
-            pos=pos,
-            neu=neu,
-            neg=neg,
-            label=self.thresholds.label(compound),
+        compound, pos, neu, neg = _score_valence(sentiments, text, answered)
+        return build_score(
+            compound,
+            pos,
+            neu,
+            neg,
+            self.thresholds.label(compound),
             lang=lang or self.pack.code,
             scorer=self.name,
             coverage=round(1 - unknown / total, 4) if total else 0.0,
+            rating=rating,
         )
-        return apply_rating_rule(result, rating)
 
 
-def _punctuation_emphasis(text: str) -> float:
-    """VADER: up to four "!" add 0.292 each; two or three "?" 0.18 each, more 0.96."""
-    questions = text.count("?")
+def _is_laughter(key: str) -> bool:
+    """Laughter ("jajaja", "hahaha", "jejeje", "jsjsjs"): one syllable, at least twice."""
+    return _LAUGH.fullmatch(key) is not None and (
+        key.count("j") + key.count("h") >= _LAUGH_SYLLABLES
+    )
+
+
+def _punctuation_emphasis(text: str, answered: int = 0) -> float:
+    """VADER: up to four "!" add 0.292 each; two or three "?" 0.18 each, more 0.96.
+
+    The "?" of information questions (`answered`) ask, they do not emphasise.
+    """
+    questions = text.count("?") - answered
     amplifier = min(text.count("!"), 4) * 0.292
     if questions > 1:
         amplifier += questions * 0.18 if questions <= 3 else 0.96
     return amplifier
 
 
-def _score_valence(sentiments: list[float], text: str) -> tuple[float, float, float, float]:
+def _score_valence(
+    sentiments: list[float], text: str, answered: int = 0
+) -> tuple[float, float, float, float]:
     """VADER's `score_valence`: (compound, pos, neu, neg), rounded as VADER rounds them."""
     if not sentiments:
         return 0.0, 0.0, 0.0, 0.0
     sum_s = sum(sentiments)
-    amplifier = _punctuation_emphasis(text)
+    amplifier = _punctuation_emphasis(text, answered)
     if sum_s > 0:
         sum_s += amplifier
     elif sum_s < 0:

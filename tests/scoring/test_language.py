@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from monitor.language import LanguageDetector, normalize_hint
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.language import LanguageDetector, normalize_hint, text_words
 
 # Realistic mentions, short and long, as they reach the pipeline (also used by the benchmark).
 CORPUS: dict[str, list[str]] = {
@@ -190,3 +194,46 @@ def test_votes_count_accents_loosely(detector):
 )
 def test_normalize_hint(hint, code):
     assert normalize_hint(hint) == code
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_texts_split_into_the_same_words(text):
+    # text_words takes a faster ASCII-only pattern when it can; it must find the same words.
+    expected = tuple(re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", _noise_free(text).lower()))
+    assert text_words.__wrapped__(text) == expected
+
+
+def _noise_free(text: str) -> str:
+    if "@" in text or "://" in text or "www." in text:
+        return re.sub(r"(?:https?://|www\.)\S+|@\w+", " ", text)
+    return text
+
+
+def test_detection_reads_words_past_emoji_and_curly_quotes(detector):
+    assert detector.detect("I’m done with this app 😡 worst support ever") == "en"
+    assert detector.detect("C’est nul, je résilie 😡") == "fr"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "So slow",
+        "App keeps crashing",
+        "Not very helpful",
+        "Does Acme offer a student discount?",
+        "Password reset email never arrives",
+        "Fast delivery, works as described.",
+    ],
+)
+def test_everyday_english_is_decided_by_votes_alone(monkeypatch, text):
+    # py3langid costs twice VADER's time per text: common English must not need it.
+    detector = LanguageDetector(["en", "es", "fr"])
+    monkeypatch.setattr(detector, "_model", lambda: pytest.fail("py3langid was asked"))
+    assert detector.detect(text) == "en"
+
+
+def test_english_modifiers_that_are_french_words_do_not_vote_english(detector):
+    en = detector.languages.index("en")
+    assert detector.vote(["dont"])[en] == 0
+    assert detector.vote(["very"])[en] > 0

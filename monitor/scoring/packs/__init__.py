@@ -58,6 +58,28 @@ class LanguagePack:
     discourse_markers: frozenset[str] = frozenset()
     #: Very common, distinctive words that decide the language of one- to three-word texts.
     markers: frozenset[str] = frozenset()
+    #: Clitics and auxiliaries the negation and booster window looks through without counting
+    #: them ("nunca me ha dado problemas", "je ne m'y attendais pas").
+    transparent: frozenset[str] = frozenset()
+    #: Things a customer expects (a reply, help, the signal, the refund): no valence when
+    #: present, this valence when negated or absent ("sin respuesta", "aucune aide", "0 ayuda").
+    absent: Mapping[str, float] = field(default_factory=dict)
+    #: Morphological fallback for words the pack does not know, tried in order: (suffix,
+    #: replacements, intensifies). "lentísima" → "lenta" intensified like a booster; "errores"
+    #: → "error". Suffixes are written accent-folded; the base must be a lexicon word (or, for
+    #: plain inflections, any known word).
+    suffixes: tuple[tuple[str, tuple[str, ...], bool], ...] = ()
+    #: Temporal contrast: a `later` word after an `earlier` one ("antes … ahora", "avant …
+    #: maintenant") weighs like "but": the clause before ×0.5, the rest ×1.5.
+    earlier: frozenset[str] = frozenset()
+    later: frozenset[str] = frozenset()
+    #: Polite closings never read as sarcastic ("Gracias.", "Merci beaucoup.").
+    courtesies: frozenset[str] = frozenset()
+    #: Regular expression matched against each lowercase word (accents kept) of a sentence
+    #: ending in "?": a match makes it an information question ("qué", "comment", "avez-vous").
+    interrogative: str = ""
+    #: Accent-folded words that make a "?" sentence a question when they open it ("como").
+    question_openers: frozenset[str] = frozenset()
 
     @property
     def scorer_name(self) -> str:
@@ -133,6 +155,7 @@ def detection_words(code: str) -> dict[str, float]:
     weights: dict[str, float] = {}
     for words, weight in (
         (pack.lexicon.keys(), 1.0),
+        (pack.absent.keys(), 1.0),
         (pack.stopwords | pack.negators | pack.boosters | pack.dampeners, 1.0),
         (pack.spellings.keys(), 2.0),
         (pack.markers, 3.0),

@@ -30,6 +30,7 @@ OVERRIDES: dict[str, float] = {
     "💢": -1.5,
     "😒": -1.5,
     "🙄": -1.3,
+    "🙃": -1.0,
     "😑": -0.8,
     "😐": -0.3,
     "🖕": -2.9,
@@ -143,6 +144,10 @@ OVERRIDES: dict[str, float] = {
     "👀": 0.0,
 }
 
+#: Irony markers: a positive word in the clause they close reads as sarcastic ("Genial 🙃",
+#: "Très pratique 🙄", "Excelente servicio 🤡").
+IRONY: frozenset[str] = frozenset("🙃🙄😒🤡")
+
 _DESCRIBED = re.compile(r"\b(?:face|heart)\b")
 
 
@@ -187,7 +192,8 @@ EMOJI_RANGES = "\u2190-\u2bff\u3030\u303d\u3297\u3299\U0001f000-\U0001faff"
 
 @lru_cache(maxsize=1)
 def token_regex() -> re.Pattern[str]:
-    """Words with inner ' or -, emoticons (whitespace-delimited), clause punctuation, emoji.
+    """Words with inner ' or -, emoticons (whitespace-delimited), clause punctuation (with
+    Spanish "¿", which opens a clause), emoji, and numbers ("2.0", "10:30" and "0/10" whole).
 
     Plain character classes and a first-character guard on the emoticon alternation keep this
     about as fast as a bare word pattern (a class listing every emoji was five times slower).
@@ -198,7 +204,7 @@ def token_regex() -> re.Pattern[str]:
     return re.compile(
         r"(?P<word>[^\W\d_]+(?:['\-][^\W\d_]+)*)"
         rf"|(?P<emo>(?<!\S)(?=[{firsts}])(?:{alternation})(?=[\s.,!?]|$))"
-        r"|(?P<brk>[,;.!?:…]+)"
+        r"|(?P<brk>[,;.!?:…¿]+)"
         rf"|(?P<emoji>[{EMOJI_RANGES}])"
-        r"|(?P<num>\d\w*)"
+        r"|(?P<num>\d+(?:[.,:/]\d+)*\w*)"
     )

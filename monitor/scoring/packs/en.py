@@ -38,6 +38,32 @@ terrible worst love hate sucks useless rubbish cheers sorry good bad nice cool l
 """)
 
 
+#: Frequent English words of customer posts with no sentiment and no Spanish or French twin.
+#: They vote for English in language detection only: a text VADER scores as neutral because it
+#: does not know them ("app keeps crashing") keeps its low coverage, hence low confidence.
+COMMON = words_of("""
+offer offers offered work works worked working keep keeps kept open opens opened closed paid
+paying pays send sent sending received arrived fixes fixing sorted changed changing switched
+switching move moved moving waited asked asking showed shows load loads loading crashes crashed
+crashing drops dropped dropping installed upgraded canceled booked replied answered explained
+happen happened happens seem seems seemed feel feels felt find found give given buy bought sold
+started turned left stayed runs running added adding removed connected connecting disconnected
+updated updating downloaded restart restarted rebooted asks says saying takes taking taken
+student discount deal deals fee fees screen button layout feature features setting settings
+outage outages speed speeds coverage engineer technician callback job money kitchen house home
+room laptop tablet remote channel channels stars star review reviews rating branch loan cash
+savings statement overdraft meter tariff supplier provider providers slow slowly fast quick
+quickly cheaper expensive pricey new old next last first third half whole different higher much
+many several every always usually often sometimes anyone someone everyone anything something
+everything nobody anybody somebody else though however soon later early late one two three five
+seven eight nine twelve twenty hundred thousand instead ago back away around another either
+whose
+""")
+
+#: VADER's modifiers that are also Spanish or French words ("dont": "whose").
+_SHARED_MODIFIERS = frozenset({"dont", "total", "extreme", "considerable", "marginal", "uber"})
+
+
 @lru_cache(maxsize=1)
 def vader_lexicon() -> dict[str, float]:
     """VADER's own word → valence table, as vaderSentiment ships it."""
@@ -72,8 +98,17 @@ def known_words() -> frozenset[str]:
 
 
 def detection_words() -> dict[str, float]:
-    """English votes for language detection: VADER's alphabetic words, stopwords, markers."""
+    """English votes for language detection: VADER's alphabetic words, negators and boosters,
+    stopwords, common words, markers.
+
+    The more everyday English words vote, the fewer English posts lack a clear lead and fall
+    back on py3langid, which costs twice VADER's own time per text.
+    """
+    from vaderSentiment.vaderSentiment import BOOSTER_DICT, NEGATE
+
     weights = {word.lower(): 1.0 for word in vader_lexicon() if word.isalpha()}
-    weights.update(dict.fromkeys(STOPWORDS, 1.0))
+    modifiers = {word.lower() for word in (*NEGATE, *BOOSTER_DICT) if " " not in word}
+    weights.update(dict.fromkeys(modifiers - _SHARED_MODIFIERS, 1.0))
+    weights.update(dict.fromkeys(STOPWORDS | COMMON, 1.0))
     weights.update(dict.fromkeys(MARKERS, 3.0))
     return weights

@@ -59,13 +59,12 @@ LEXICON = parse_lexicon("""
 1.4 cómodo cómoda cómodos cómodas comodidad
 1.4 práctico práctica prácticos prácticas
 1.2 claridad
-1.2 funciona funcionan funcionó funcionaron funcionando funcional
+1.2 funciona funcionan funcionó funcionaron funcionando funcional funcionado
 1.8 solucionado solucionada solucionados solucionadas solucionaron solucionó
 1.8 resuelto resuelta resueltos resueltas resolvieron resolvió
 1.5 arreglado arreglada arreglados arregladas arreglaron arregló
 1.7 ayudó ayudado ayudada ayudaste
 1.5 ayudan ayudaron ayudarme
-0.8 recibido recibida recibí recibimos
 1.3 barato barata baratos baratas económico económica
 1.6 gratis gratuito gratuita
 2.0 puntualmente
@@ -104,7 +103,6 @@ LEXICON = parse_lexicon("""
 2.2 tqm
 1.3 cool
 # --- more ---
-1.0 solución soluciones
 0.8 cumple cumplen cumplieron
 -0.8 mejorable mejorables
 -1.3 cansancio
@@ -179,7 +177,9 @@ LEXICON = parse_lexicon("""
 -1.7 lento lenta lentos lentas lentitud lentísimo
 -1.5 retraso retrasos retrasado retrasada retrasados retrasadas
 -1.5 demora demoras demorado demorada tardanza
--1.0 tardaron tardan tarda tardó
+# "tarda 2 días" is information; "tardaron" usually tells a delay
+-0.3 tarda tardan
+-0.8 tardaron tardó
 -0.3 tarde
 -0.8 esperando
 -1.0 cancelaron cancelado cancelada
@@ -239,6 +239,39 @@ LEXICON = parse_lexicon("""
 -1.8 carajo coño
 -2.8 wtf
 -2.0 fail
+# --- complaints: failures, regret, exasperation ---
+-2.2 inservible inservibles
+-1.8 empeora empeoran empeoró empeorado empeorando empeorar
+-2.0 arrepiento arrepentido arrepentida arrepentidos arrepentidas arrepentimiento
+-1.5 imposible imposibles
+-1.2 eternidad
+-1.8 chasco
+-1.8 decepciona decepcionan
+-1.8 fallar fallado fallida fallido
+-1.8 engorro engorroso engorrosa engorrosos
+-1.5 trabado trabada trabados trabadas
+-1.2 pesado pesada pesados pesadas
+-1.5 congelado congelada congelados
+-1.6 colgado colgada
+-1.4 cara caras
+-1.5 desesperación
+-1.5 tomadura
+-2.0 sinsentido
+-1.3 caducado caducada
+-1.2 confuso confusa confusos confusas
+-1.8 inaceptablemente
+-1.5 cansé cansó harté
+-1.8 quejándome
+-2.0 timan timando
+# --- praise and relief ---
+2.3 detallazo
+2.0 detallista
+2.3 chapó
+2.0 aplauso aplausos
+1.5 intuitivo intuitiva intuitivos intuitivas
+1.3 fluido fluida fluidos fluidas
+2.3 bacán bacanes
+1.5 vuela vuelan
 """)
 
 IDIOMS: dict[str, float] = {
@@ -320,9 +353,6 @@ IDIOMS: dict[str, float] = {
     "más o menos": -0.4,
     "no está mal": 1.0,
     "no es nada del otro mundo": -0.8,
-    "atención al cliente": 0.0,
-    "servicio al cliente": 0.0,
-    "servicio técnico": 0.0,
     "buenos días": 0.0,
     "buenas tardes": 0.0,
     "buenas noches": 0.0,
@@ -369,7 +399,199 @@ IDIOMS: dict[str, float] = {
     "cobraron dos veces": -2.0,
     "me doy de baja": -1.5,
     "darme de baja": -1.5,
-    "cambio de compañía": -1.5,
+    # Churn is flagged by monitor/urgency.py; the words themselves state no sentiment.
+    "cambio de compañía": 0.0,
+    "cambiar de compañía": 0.0,
+    # --- failures told as events: it does not open, load, connect, let me in ---
+    "no abre": -1.8,
+    "no se abre": -1.8,
+    "ya no abre": -2.0,
+    "no carga": -1.8,
+    "no cargan": -1.8,
+    "no se carga": -1.8,
+    "no arranca": -1.8,
+    "no enciende": -1.8,
+    "no conecta": -1.8,
+    "no se conecta": -1.8,
+    "no va": -1.6,
+    "no va a": 0.0,  # future, not a failure: "no va a hacer falta"
+    "no va mal": 1.0,
+    "ya no va": -1.8,
+    "no anda": -1.8,
+    "ya no anda": -2.0,
+    "no me deja": -1.6,
+    "no me dejan": -1.6,
+    "no puedo entrar": -1.6,
+    "no puedo acceder": -1.6,
+    "no me llega": -1.5,
+    "no me llegan": -1.5,
+    "no llegan": -1.5,
+    "nunca llega": -2.0,
+    "no me devuelven": -1.8,
+    "no me han devuelto": -1.8,
+    "no me solucionan": -1.9,
+    "no lo solucionan": -1.9,
+    "no arreglan": -1.8,
+    "no lo arreglan": -1.8,
+    "no hacen nada": -2.0,
+    "no hacen caso": -2.0,
+    "no me hacen caso": -2.0,
+    "no da señal": -1.8,
+    "se cuelga": -1.8,
+    "se cuelgan": -1.8,
+    "se colgó": -1.8,
+    "se queda colgada": -1.8,
+    "se queda colgado": -1.8,
+    "se queda pillada": -1.8,
+    "se queda pillado": -1.8,
+    "se congela": -1.8,
+    "se congeló": -1.8,
+    "se cierra sola": -1.8,
+    "se cierra solo": -1.8,
+    "se cae": -1.6,
+    "se cayó": -1.6,
+    "se corta": -1.5,
+    "se cortó": -1.5,
+    "se traba": -1.6,
+    "se tilda": -1.6,
+    "me cuelgan": -2.0,
+    "me colgaron": -2.0,
+    "me cortaron": -1.8,
+    "me dejaron colgado": -2.0,
+    "dejado tirado": -2.2,
+    "dejado tirada": -2.2,
+    "dejaron tirado": -2.2,
+    "dejaron tirada": -2.2,
+    "dejó tirado": -2.2,
+    "fuera de servicio": -1.8,
+    "sin funcionar": -1.8,
+    "sigue sin funcionar": -2.0,
+    "sin resolver": -1.5,
+    "sin solucionar": -1.5,
+    "sin avisar": -1.5,
+    "sin previo aviso": -1.5,
+    "sin poder": -1.2,
+    # --- waiting, nobody answers ---
+    "sigo esperando": -1.5,
+    "seguimos esperando": -1.5,
+    "me tienen esperando": -1.5,
+    "en espera": -0.8,
+    "una eternidad": -1.8,
+    "nadie me contesta": -2.0,
+    "nadie me responde": -2.0,
+    "nadie me ayuda": -2.0,
+    "nadie ayuda": -1.8,
+    "nadie lo soluciona": -2.0,
+    "nadie da la cara": -2.2,
+    "nadie se hace cargo": -2.0,
+    "nadie sabe nada": -1.8,
+    "nadie me dice nada": -1.8,
+    "nada de nada": -1.2,
+    "no hay manera": -1.8,
+    "no hay forma": -1.6,
+    # --- exasperation, mockery ---
+    "tomar el pelo": -2.2,
+    "toman el pelo": -2.2,
+    "tomando el pelo": -2.2,
+    "tomaron el pelo": -2.2,
+    "es un chiste": -1.8,
+    "es una broma": -1.5,
+    "dolor de cabeza": -1.8,
+    "por la cara": -1.2,
+    "de la fregada": -2.2,
+    "hasta las narices": -2.3,
+    "hasta el gorro": -2.2,
+    "hasta el moño": -2.2,
+    "poca vergüenza": -2.5,  # "qué poca vergüenza": shameless, not "little shame"
+    "no tiene nombre": -2.0,
+    "no hay derecho": -2.0,
+    "pérdida de tiempo": -2.0,
+    "perder el tiempo": -1.8,
+    "cada vez peor": -2.4,
+    "va a peor": -2.2,
+    "otra vez lo mismo": -1.5,
+    "siempre lo mismo": -1.5,
+    "lo de siempre": -1.0,
+    "vaya servicio": -1.5,
+    "vaya atención": -1.5,
+    "vaya empresa": -1.5,
+    "vaya compañía": -1.5,
+    "da asco": -2.4,
+    "da vergüenza": -2.2,
+    "cobran de más": -2.0,
+    "cobrado de más": -2.0,
+    "no vuelvo": -1.5,
+    "no volveré": -1.5,
+    "jamás volveré": -1.8,
+    # --- praise and relief ---
+    "ya funciona": 1.5,
+    "vuelve a funcionar": 1.5,
+    "volvió a funcionar": 1.5,
+    "se agradece": 1.8,
+    "un lujo": 2.5,
+    "un diez": 2.5,
+    "como un tiro": 2.0,
+    "como la seda": 2.2,
+    "qué detalle": 2.0,
+    "todo un detalle": 2.0,
+    "un aplauso": 2.0,
+    "nada que objetar": 1.5,
+}
+
+# "Llevo 3 días sin línea": numbers are not tokens, so "llevo días" is what the engine sees.
+_WAITING = words_of("llevo llevamos desde_hace")
+_AMOUNTS = words_of("un una dos tres cuatro cinco varios varias muchos muchas más_de")
+_PLURAL_UNITS = words_of("horas días semanas meses")
+IDIOMS.update({f"{verb} {unit}": -1.2 for verb in _WAITING for unit in _PLURAL_UNITS})
+IDIOMS.update(
+    {
+        f"{verb} {amount} {unit}": -1.2
+        for verb in _WAITING
+        for amount in _AMOUNTS
+        for unit in _PLURAL_UNITS | words_of("día semana mes")
+    }
+)
+
+#: Expected, so neutral when there and a complaint when missing: "sin respuesta",
+#: "ninguna solución", "0 ayuda", "no me ha llegado", "nadie me ha contestado".
+ABSENT: dict[str, float] = {
+    "respuesta": -1.8,
+    "respuestas": -1.8,
+    "contestación": -1.8,
+    "ayuda": -1.8,
+    "solución": -1.8,
+    "soluciones": -1.8,
+    "noticias": -1.5,
+    "novedades": -1.2,
+    "información": -1.3,
+    "explicación": -1.5,
+    "explicaciones": -1.5,
+    "aviso": -1.2,
+    "avisos": -1.2,
+    "seguimiento": -1.3,
+    "atención": -1.5,
+    "servicio": -1.5,
+    "señal": -1.8,
+    "cobertura": -1.8,
+    "conexión": -1.8,
+    "internet": -2.0,
+    "línea": -1.8,
+    "luz": -1.8,
+    "reembolso": -1.6,
+    "devolución": -1.5,
+    "compensación": -1.2,
+    "recibido": -1.5,
+    "recibida": -1.5,
+    "recibidos": -1.5,
+    "recibí": -1.5,
+    "recibimos": -1.5,
+    "llegado": -1.5,
+    "llegada": -1.2,
+    "contestado": -1.8,
+    "respondido": -1.8,
+    "atención al cliente": -1.5,
+    "servicio al cliente": -1.5,
+    "servicio técnico": -1.5,
 }
 
 STOPWORDS = words_of("""
@@ -389,14 +611,14 @@ podemos podría decir dice dicen dijo dijeron digo ver veo ve vi vio dar doy da 
 saber sé sabe saben sabemos querer quiero quiere quieren necesito necesita necesitamos
 llevo lleva llevan llevamos pasa pasó pasar sigue sigo seguir siguen otro otra otros otras
 mismo misma todo toda todos todas cada algún alguna alguno algunos algunas varios varias
-vale oye hola adiós saludos vaya normal wey güey seguro llegó ayuda ayudar claro gente
+vale oye hola adiós saludos vaya normal wey güey seguro llegó ayudar claro gente
 persona personas señor señora cliente clientes
-servicio servicios empresa compañía atención cuenta factura facturas facturación pago pagos
-cobro línea teléfono móvil celular llamada llamadas llamé llamo llamar llaman correo email
-mensaje mensajes chat app aplicación web página internet fibra router wifi señal red datos
+servicios empresa compañía cuenta factura facturas facturación pago pagos
+cobro teléfono móvil celular llamada llamadas llamé llamo llamar llaman correo email
+mensaje mensajes chat app aplicación web página fibra router wifi red datos
 pedido pedidos paquete envío entrega repartidor producto precio tarifa plan contrato operador
-agente técnico soporte reembolso devolución tienda número código usuario contraseña sesión
-respuesta responder contestar contesta contestan responden atienden atender día días hora
+agente técnico soporte tienda número código usuario contraseña sesión
+responder contestar contesta contestan responden atienden atender día días hora
 horas minuto minutos semana semanas mes meses año años vez veces cosa cosas caso tema casa
 dinero euros pesos compra compré pedí espera esperar espero esperamos oficina sucursal
 mes semana ticket número orden favor ver vez nuevo nueva nuevos nuevas última último
@@ -405,13 +627,15 @@ cancelar activar instalar instalación enviar envían enviaron recibir pagar pag
 contactar contacto pedir pido pidieron primero primera uno dos tres cuatro cinco diez
 veinte cien lunes martes miércoles jueves viernes sábado domingo mañana tarde noche
 semana fin inicio banco tarjeta transferencia cuenta área zona ciudad dirección
-pensando pensar creo cobertura oferta ofertas empleo contratar contraté mudanza mudo
-trabajo trabaja trabajar sorprendido sorprendida anuncio partido viaje bono
+pensando pensar creo oferta ofertas empleo contratar contraté mudanza mudo
+trabajo trabaja trabajar sorprendido sorprendida anuncio partido viaje bono cuanto_antes
+alguien sabéis
 """)
 
+# "cero" quantifies like "ningún": "cero profesionalidad", "cero quejas" (a bare "0" too).
 NEGATORS = words_of(
     "no nunca jamás tampoco ni sin nadie nada ningún ninguna ninguno ningunos "
-    "ni_siquiera para_nada poco poca pocos pocas"
+    "ni_siquiera para_nada poco poca pocos pocas cero"
 )
 BOOSTERS = words_of("""
 muy mucho mucha muchos muchas muchísimo muchísima muchísimos muchísimas demasiado demasiada
@@ -427,6 +651,46 @@ menos un_pelín escasamente más_bien
 """)
 CONTRAST = words_of("pero sin_embargo no_obstante aun_así")
 CONCESSIVE = words_of("aunque a_pesar_de a_pesar_de_que pese_a pese_a_que si_bien")
+
+#: Clitics and auxiliaries between a negator and its word: "nunca me ha dado problemas".
+TRANSPARENT = words_of("""
+me te se nos os le les lo la los las ha he has han hemos habéis había habían haber habría
+es está están estaba estaban son era eran fue fueron sido estado siendo sea esté
+""")
+
+#: Unknown words → known ones (accent-folded): superlatives intensify ("lentísima" → "lenta"),
+#: diminutives, "-mente" adverbs, plurals and feminines do not ("mejorcito", "errores").
+SUFFIXES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("quisimos", ("cos",), True),
+    ("quisimas", ("cas",), True),
+    ("quisimo", ("co",), True),
+    ("quisima", ("ca",), True),
+    ("guisimos", ("gos",), True),
+    ("guisimas", ("gas",), True),
+    ("guisimo", ("go",), True),
+    ("guisima", ("ga",), True),
+    ("bilisimos", ("bles",), True),
+    ("bilisimas", ("bles",), True),
+    ("bilisimo", ("ble",), True),
+    ("bilisima", ("ble",), True),
+    ("isimos", ("os", "o", "es", "e", ""), True),
+    ("isimas", ("as", "a", "o", "es", "e", ""), True),
+    ("isimo", ("o", "e", ""), True),
+    ("isima", ("a", "o", "e", ""), True),
+    ("citos", ("es", ""), False),
+    ("citas", ("es", ""), False),
+    ("cito", ("", "e"), False),
+    ("cita", ("", "e"), False),
+    ("itos", ("os", "o"), False),
+    ("itas", ("as", "a", "o"), False),
+    ("ito", ("o", "e", ""), False),
+    ("ita", ("a", "o", "e", ""), False),
+    ("mente", ("",), False),
+    ("es", ("",), False),
+    ("as", ("os", "o"), False),
+    ("s", ("",), False),
+    ("a", ("o",), False),
+)
 
 SPELLINGS: dict[str, str] = {
     "q": "que",
@@ -488,6 +752,20 @@ PACK = LanguagePack(
     # dampened "regular") from flipping a label while any ordinary sentiment word still does.
     neutral_band=0.10,
     discourse_markers=words_of("bueno buenas bien vale pues"),
+    transparent=TRANSPARENT,
+    absent=ABSENT,
+    suffixes=SUFFIXES,
+    earlier=words_of("antes al_principio antiguamente"),
+    later=words_of("ahora hoy_en_día actualmente"),
+    courtesies=words_of("gracias mil_gracias saludos"),
+    interrogative=(
+        "qué|cómo|cuándo|dónde|adónde|cuál|cuáles|quién|quiénes|cuánto|cuánta|cuántos|cuántas"
+        "|alguien"
+    ),
+    question_openers=words_of("""
+    que como cuando donde adonde cual cuales quien quienes cuanto cuanta cuantos cuantas
+    alguien hay puedo puede pueden podéis podrían podría sabéis saben sabe sabes tenéis tienen
+    """),
     markers=words_of("""
     gracias hola muchas muchísimas por_favor pésimo pésima genial buenísimo estafa mierda
     que el los las muy pero está están tengo tiene nadie nada nunca también porque sí qué

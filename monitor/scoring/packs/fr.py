@@ -53,7 +53,6 @@ LEXICON = parse_lexicon("""
 1.8 réactif réactive réactifs réactives réactivité
 1.8 utile utiles
 1.6 serviable serviables
-1.3 disponible disponibles disponibilité
 1.8 ponctuel ponctuelle ponctuels
 1.5 facile faciles facilement
 1.3 simple simples simplement
@@ -66,7 +65,6 @@ LEXICON = parse_lexicon("""
 1.5 réparé réparée réparés
 1.3 remboursé remboursée remboursés
 1.7 aidée
-0.8 reçu reçue reçus
 0.8 livré livrée livrés
 1.4 stable stables
 1.2 gratuit gratuite gratuits gratuites
@@ -121,13 +119,11 @@ LEXICON = parse_lexicon("""
 1.5 cadeau cadeaux
 1.5 drôle drôles
 1.5 heureusement
-1.0 solution solutions
 # --- more complaints ---
 -2.0 inutilisable inutilisables
 -1.2 déconnexion déconnexions déconnecte déconnectent déconnecté
 -0.5 moyen moyenne
 -1.5 raccroche raccrochent raccroché raccrocher
--0.8 frais
 -1.5 brûlé brûlée
 -2.0 dangereux dangereuse
 -1.0 résilie résilier résiliation
@@ -275,6 +271,26 @@ LEXICON = parse_lexicon("""
 -2.8 wtf
 -2.0 fail
 -0.8 jpp
+# --- complaints: failures, regret, exasperation ---
+-2.3 cata
+-2.2 camelote
+-2.0 déconseille déconseillé déconseillée déconseillons déconseiller
+-1.8 regrette regrettons regretter regretté
+-2.1 frustrant frustrante frustrants frustré frustrée frustrés frustration
+-1.8 saoule soûle saoulent
+-2.0 énerve énervent
+-2.5 fuyez
+-1.8 empiré
+-1.8 dégradé dégradée dégradation
+-1.5 usant usante
+-1.8 bâclé bâclée
+-1.0 incomplet incomplète
+-1.3 inadapté inadaptée
+# --- praise and relief ---
+1.8 appréciable appréciables apprécie apprécié appréciée apprécions
+1.5 remarche remarchent refonctionne
+2.5 impec
+2.3 bluffant bluffante
 """)
 
 IDIOMS: dict[str, float] = {
@@ -356,9 +372,6 @@ IDIOMS: dict[str, float] = {
     "ni fu ni fa": -0.5,
     "bof bof": -1.0,
     "sans plus": -0.5,
-    "service client": 0.0,
-    "service clients": 0.0,
-    "service après vente": 0.0,
     "cher client": 0.0,
     "chère cliente": 0.0,
     "bon courage": 0.0,
@@ -398,8 +411,9 @@ IDIOMS: dict[str, float] = {
     "pas rappelé": -1.5,
     "jamais rappelé": -1.8,
     "rien ne bouge": -1.5,
-    "change d'opérateur": -1.5,
-    "changer d'opérateur": -1.5,
+    # Churn is flagged by monitor/urgency.py; the words themselves state no sentiment.
+    "change d'opérateur": 0.0,
+    "changer d'opérateur": 0.0,
     "geste commercial": 1.5,
     "par chance": 1.2,
     "merci pour rien": -2.0,
@@ -409,6 +423,154 @@ IDIOMS: dict[str, float] = {
     "rien à dire": 1.5,
     "rien à redire": 1.8,
     "peu importe": 0.0,
+    # --- failures told as events: it does not open, load, connect, answer ---
+    "sert à rien": -2.0,
+    "ne sert à rien": -2.0,
+    "servent à rien": -2.0,
+    "ne servent à rien": -2.0,
+    "la cata": -2.5,
+    "ça rame": -1.6,
+    "qui rame": -1.5,
+    "ne charge pas": -1.8,
+    "charge pas": -1.8,
+    "ne charge plus": -2.0,
+    "charge plus": -2.0,
+    "ne s'ouvre pas": -1.8,
+    "s'ouvre pas": -1.8,
+    "ne s'ouvre plus": -2.0,
+    "s'ouvre plus": -2.0,
+    "ne s'allume pas": -1.8,
+    "ne s'allume plus": -2.0,
+    "s'allume plus": -2.0,
+    "ne se lance pas": -1.8,
+    "ne se lance plus": -2.0,
+    "ne se connecte pas": -1.8,
+    "ne se connecte plus": -2.0,
+    "se connecte pas": -1.8,
+    "se connecte plus": -2.0,
+    "ne s'affiche pas": -1.5,
+    "s'affiche pas": -1.5,
+    "ne marche jamais": -2.0,
+    "marche jamais": -2.0,
+    "ne fonctionne jamais": -2.0,
+    "rien ne va": -2.0,
+    # --- waiting, nobody answers ---
+    "ne décroche pas": -1.8,
+    "décroche pas": -1.8,
+    "ne décroche jamais": -2.0,
+    "décroche jamais": -2.0,
+    "personne ne décroche": -2.0,
+    "personne ne me répond": -2.0,
+    "personne ne rappelle": -1.8,
+    "personne ne sait": -1.5,
+    "ne rappelle jamais": -1.8,
+    "rappelle jamais": -1.8,
+    "toujours pas": -1.0,
+    "toujours en attente": -1.8,
+    "en attente depuis": -1.6,
+    "attends toujours": -1.6,
+    "attend toujours": -1.6,
+    "attendons toujours": -1.6,
+    "attends depuis": -1.5,
+    "attend depuis": -1.5,
+    "attends encore": -1.2,
+    "pas moyen": -1.5,
+    "aucun moyen": -1.5,
+    "tourne en rond": -1.8,
+    "tourner en rond": -1.8,
+    "se renvoient la balle": -1.8,
+    # --- exasperation, mockery ---
+    "pas normal": -1.8,
+    "pas possible": -1.5,
+    "pas à la hauteur": -2.0,
+    "pas au niveau": -1.8,
+    "ma claque": -2.2,
+    "en peux plus": -2.0,
+    "se moque de": -2.2,
+    "se moquent de": -2.2,
+    "se fiche de": -2.0,
+    "se fichent de": -2.0,
+    "pour des pigeons": -2.5,
+    "pour des idiots": -2.5,
+    "pour des imbéciles": -2.5,
+    "vaches à lait": -2.3,
+    "une blague": -1.5,
+    "du vol": -2.4,
+    "à fuir": -2.5,
+    "fait avoir": -2.0,
+    "faite avoir": -2.0,
+    "perte de temps": -2.0,
+    "mal foutu": -2.0,
+    "mal fichu": -1.8,
+    "de pire en pire": -2.5,
+    "de mal en pis": -2.5,
+    "en double": -1.0,
+    "paiement en double": -2.0,
+    "prélèvement en double": -2.0,
+    "payé deux fois": -2.0,
+    "sans prévenir": -1.5,
+    "sans raison": -1.2,
+    # Phrases, not the word: "impossible" alone is English as much as French.
+    "impossible de": -1.5,
+    "impossible d'avoir": -1.8,
+    "est impossible": -1.5,
+    # --- praise and relief ---
+    "fonctionne à nouveau": 1.5,
+    "marche à nouveau": 1.5,
+    "belle attention": 2.0,
+    "ça envoie": 2.0,
+    "au poil": 2.3,
+    "aux petits soins": 2.3,
+    "merci d'avance": 1.5,
+    "merci par avance": 1.5,
+}
+
+# "Ça fait 3 jours que …", "sans réseau depuis 2 semaines": numbers are not tokens.
+_AMOUNTS = words_of("un une deux trois quatre cinq six huit dix quinze plusieurs des quelques")
+_UNITS = words_of("heures jours semaines mois heure jour semaine")
+for _lead, _valence in (("ça fait", -1.2), ("depuis", -1.0)):
+    IDIOMS.update({f"{_lead} {unit}": _valence for unit in _UNITS})
+    IDIOMS.update({f"{_lead} {n} {unit}": _valence for n in _AMOUNTS for unit in _UNITS})
+
+#: Expected, so neutral when there and a complaint when missing: "sans réponse",
+#: "aucune aide", "zéro suivi", "jamais reçu", "personne ne m'a rappelé".
+ABSENT: dict[str, float] = {
+    "réponse": -1.8,
+    "réponses": -1.8,
+    "répondu": -1.8,
+    "aide": -1.8,
+    "solution": -1.8,
+    "solutions": -1.8,
+    "nouvelle": -1.5,
+    "nouvelles": -1.5,
+    "informations": -1.3,
+    "infos": -1.3,
+    "explication": -1.5,
+    "explications": -1.5,
+    "suivi": -1.3,
+    "retour": -1.3,
+    "retours": -1.3,
+    "interlocuteur": -1.5,
+    "service": -1.5,
+    "réseau": -1.8,
+    "connexion": -1.8,
+    "internet": -2.0,
+    "ligne": -1.8,
+    "signal": -1.8,
+    "couverture": -1.8,
+    "remboursement": -1.6,
+    "reçu": -1.5,
+    "reçue": -1.5,
+    "reçus": -1.5,
+    "arrivé": -1.5,
+    "arrivée": -1.2,
+    "venu": -1.5,
+    "venue": -1.5,
+    "rappelé": -1.5,
+    "contacté": -1.2,
+    "service client": -1.5,
+    "service clients": -1.5,
+    "service après vente": -1.5,
 }
 
 STOPWORDS = words_of("""
@@ -425,32 +587,35 @@ avaient aurait aura fait faire fais font faut fallait peut peux pouvez pouvons p
 veux veut voulez voudrais dois doit devez devrait dit dire dis disent vais va allez vont
 aller sais sait savez voir vois vu vient venir viens mets mis met prend prendre pris donne
 donner donné appelle appeler appelé appel appels attends attendre attendu attend depuis
-bonjour bonsoir salut coucou allô sérieusement aide aides aidés madame monsieur mesdames
+bonjour bonsoir salut coucou allô sérieusement aides aidés madame monsieur mesdames
 messieurs client clients cliente
-clientes service services conseiller conseillère conseillers agent agents opérateur
-opératrice sav box livebox freebox bbox fibre adsl internet wifi réseau connexion ligne
+clientes services conseiller conseillère conseillers agent agents opérateur
+opératrice sav box livebox freebox bbox fibre adsl wifi
 téléphone portable mobile forfait abonnement contrat offre facture factures facturation
-prélèvement paiement remboursement commande commandes colis livraison livreur produit
+prélèvement paiement commande commandes colis livraison livreur produit
 article prix compte appli application site web page mail email courriel message messages
 chat numéro code mot passe identifiant boutique magasin technicien intervention rendez-vous
 ticket dossier jour jours heure heures minute minutes semaine semaines mois an ans année
-fois chose choses truc gens personne personnes euros euro argent réponse répondre répond
+fois chose choses truc gens personne personnes euros euro argent répondre répond
 répondent svp stp quelqu'un rendez-vous quel quelle quels quelles
-nouveau nouvel nouvelle nouveaux nouvelles interface équipe version mise jour mises
+nouveau nouvel nouveaux interface équipe version mise jour mises
 aider changer modifier activer activation installer installation
 envoyer envoyé recevoir reçois payer payé prélevé appeler rappeler rappel joindre
-contacter contacté écrire écris écrit demande demandé demander besoin savoir chaque
+contacter écrire écris écrit demande demandé demander besoin savoir chaque
 premier première dernier dernière un deux trois quatre cinq six dix vingt cent fin début
 matin soir nuit midi semaine week-end lundi mardi mercredi jeudi vendredi samedi dimanche
 ouverture fermeture état niveau mot compte espace carte banque virement chèque
-pense penser crois couverture emploi souscrire abonné abonnée déménage déménagement
+disponible disponibles disponibilité frais pense penser crois emploi souscrire abonné abonnée
+déménage déménagement
 travail travaille surpris surprise pub match voyage pass
-téléphoné rappelé attendre toujours venu venue arrivé arrivée passé passer état cas
-
+téléphoné attendre toujours passé passer état cas
+comment pourquoi combien lequel laquelle
 """)
 
+# "zéro" quantifies like "aucun": "zéro réponse", "zéro souci" (a bare "0" too).
 NEGATORS = words_of(
-    "pas jamais rien aucun aucune sans ni non guère nullement nulle_part peu pas_du_tout"
+    "pas jamais rien aucun aucune sans ni non guère nullement nulle_part peu pas_du_tout "
+    "zéro personne_ne"
 )
 BOOSTERS = words_of("""
 très trop vraiment tellement hyper ultra méga grave complètement totalement absolument
@@ -464,6 +629,35 @@ relativement moins un_poil
 """)
 CONTRAST = words_of("mais cependant pourtant toutefois par_contre en_revanche néanmoins sauf_que")
 CONCESSIVE = words_of("même_si bien_que quoique malgré malgré_que")
+
+#: Clitics and auxiliaries between a negator and its word: "je ne m'y attendais pas".
+TRANSPARENT = words_of(
+    "ne me te se y en lui leur a ai as avons avez ont est sont été était étaient"
+)
+
+#: Unknown words → known ones (accent-folded): "-issime" intensifies ("rapidissime"); adverbs,
+#: feminines and plurals do not ("lentement", "énervée", "bugs").
+SUFFIXES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("issimes", ("es", "e", ""), True),
+    ("issime", ("e", ""), True),
+    ("euses", ("eux",), False),
+    ("euse", ("eux",), False),
+    ("ives", ("if",), False),
+    ("ive", ("if",), False),
+    ("elles", ("el",), False),
+    ("elle", ("el",), False),
+    ("ennes", ("en",), False),
+    ("enne", ("en",), False),
+    ("aux", ("al",), False),
+    ("ement", ("e", ""), False),
+    ("ment", ("",), False),
+    ("ees", ("e",), False),
+    ("ee", ("e",), False),
+    ("es", ("e", ""), False),
+    ("e", ("",), False),
+    ("s", ("",), False),
+    ("x", ("",), False),
+)
 
 SPELLINGS: dict[str, str] = {
     "c": "ce est",
@@ -549,6 +743,18 @@ PACK = LanguagePack(
         "quoiqu": "quoique",
     },
     discourse_markers=words_of("bon bien bref enfin"),
+    transparent=TRANSPARENT,
+    absent=ABSENT,
+    suffixes=SUFFIXES,
+    earlier=words_of("avant auparavant autrefois au_début"),
+    later=words_of("maintenant désormais actuellement aujourd'hui"),
+    courtesies=words_of("merci remercie merci_d'avance merci_par_avance"),
+    interrogative=(
+        "comment|quand|où|pourquoi|combien|quel|quelle|quels|quelles|lequel|laquelle"
+        "|lesquels|lesquelles|est-ce|qu'est-ce|quelqu'un"
+        r"|(?!rendez-vous)[^\W\d_]+(?:-t)?-(?:vous|tu|il|elle|on|ils|elles|je|nous)"
+    ),
+    question_openers=words_of("qui que quoi"),
     markers=words_of("""
     merci bonjour bonsoir salut nul nulle génial très est les des pas je suis c'est avec
     pour dans mais toujours jamais rien vous votre mon être fait après déçu arnaque
