@@ -132,6 +132,7 @@ class RedditConnector:
                 username=settings.username if account else None,
                 password=password,
                 check_for_async=False,
+                check_for_updates=False,  # praw would otherwise ask PyPI once per process
                 timeout=math.ceil(settings.timeout),
                 oauth_url=settings.oauth_url,
                 reddit_url=settings.reddit_url,

@@ -434,6 +434,7 @@ def test_karma_is_used_only_when_the_listing_already_has_it() -> None:
             client_secret="y",
             user_agent="test:karma:1",
             check_for_async=False,
+            check_for_updates=False,
             oauth_url=fake.url,
             reddit_url=fake.url,
         )
