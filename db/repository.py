@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,16 +25,21 @@ def _insert(session: Session, table: Any) -> Any:
 
 def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which (source, external_id) pairs are stored already."""
-    wanted = list(keys)
+    by_source: dict[str, list[str]] = {}
+    for source, external_id in keys:
+        by_source.setdefault(source, []).append(external_id)
     found: set[tuple[str, str]] = set()
-    for start in range(0, len(wanted), _IN_CHUNK):
-        chunk = wanted[start : start + _IN_CHUNK]
-        rows = session.execute(
-            select(MentionRow.source, MentionRow.external_id).where(
-                tuple_(MentionRow.source, MentionRow.external_id).in_(chunk)
+    # `source = ? AND external_id IN (…)` is an index lookup; a row-value IN over both columns
+    # made SQLite scan the whole unique index for every chunk.
+    for source, ids in by_source.items():
+        for start in range(0, len(ids), _IN_CHUNK):
+            rows = session.scalars(
+                select(MentionRow.external_id).where(
+                    MentionRow.source == source,
+                    MentionRow.external_id.in_(ids[start : start + _IN_CHUNK]),
+                )
             )
-        )
-        found.update((source, external_id) for source, external_id in rows)
+            found.update((source, external_id) for external_id in rows)
     return found
 
 

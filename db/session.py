@@ -15,9 +15,10 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with WAL, foreign keys and a busy timeout on SQLite; pre-ping on PostgreSQL."""
     if url.startswith("sqlite"):
-        engine = create_engine(
-            url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
-        )
+        # A small statement cache: every batch size makes a different multi-row INSERT, and the
+        # driver's default of 128 cached statements grew memory with the size of the input.
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "cached_statements": 16}
+        engine = create_engine(url, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
