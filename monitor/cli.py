@@ -110,7 +110,9 @@ def run(
         responder = _responder(cfg, application)
         run_id = start_run(application, "run")
         outcomes = run_once(application, force=force, only=connector or None)
-        sla = _sla_tick(cfg, application)
+        from monitor.daemon import sla_tick
+
+        sla = sla_tick(application)
         if sla is not None:
             sla()
         sent = send_pending(
@@ -312,7 +314,6 @@ def serve(
     import threading
 
     from monitor.daemon import build_scheduler, jobs, wait_for_stop
-    from responders.outbox import send_pending
 
     cfg = _load(config, verbose)
     with _opened(cfg) as application:
@@ -322,15 +323,7 @@ def serve(
             runtime = _start_slack(cfg, application, responder, http)
         elif http:
             raise _fail("--http serves the Slack app: set slack.enabled: true first")
-        scheduler = build_scheduler(
-            jobs(
-                application,
-                lambda: send_pending(
-                    application.engine, application.factory, responder, clock=application.clock
-                ),
-                _sla_tick(cfg, application),
-            )
-        )
+        scheduler = build_scheduler(jobs(application, responder))
         scheduler.start()
         err.print(f"repmon serve: {len(scheduler.get_jobs())} jobs scheduled; Ctrl-C to stop")
         try:
@@ -419,14 +412,3 @@ def _responder(cfg: AppConfig, application: App) -> Any:
     from responders.console import ConsoleResponder
 
     return ConsoleResponder(out)
-
-
-def _sla_tick(cfg: AppConfig, application: App) -> Callable[[], object] | None:
-    """SLA reminders go to case threads, so they exist only with Slack."""
-    if not cfg.slack.enabled:
-        return None
-    from monitor.sla import tick
-
-    return lambda: tick(
-        application.engine, application.factory, cfg.routing, clock=application.clock
-    )

@@ -24,6 +24,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from connectors.base import ConnectorSettings
 from monitor.app import App
 from monitor.runner import poll
+from responders.outbox import Responder, send_pending
 
 logger = logging.getLogger(__name__)
 OUTBOX_EVERY = timedelta(seconds=10)
@@ -44,16 +45,30 @@ def connector_trigger(settings: ConnectorSettings) -> Any:
     return CronTrigger.from_crontab(settings.schedule.cron or "* * * * *", timezone=UTC)
 
 
-def jobs(
-    app: App, send_outbox: Callable[[], object], sla: Callable[[], object] | None
-) -> list[Job]:
-    """Everything the daemon runs, built from config."""
+def sla_tick(app: App) -> Callable[[], object] | None:
+    """SLA reminders go to case threads, so they exist only with Slack."""
+    if not app.config.slack.enabled:
+        return None
+    from monitor.sla import tick
+
+    return lambda: tick(app.engine, app.factory, app.config.routing, clock=app.clock)
+
+
+def jobs(app: App, responder: Responder) -> list[Job]:
+    """Everything the daemon runs, built from config: polls, the outbox, SLA reminders."""
     out = [
         Job(f"poll:{settings.name}", connector_trigger(settings), _poller(app, settings))
         for settings in app.config.connectors
         if settings.enabled
     ]
-    out.append(Job("outbox", IntervalTrigger(seconds=OUTBOX_EVERY.total_seconds()), send_outbox))
+    out.append(
+        Job(
+            "outbox",
+            IntervalTrigger(seconds=OUTBOX_EVERY.total_seconds()),
+            lambda: send_pending(app.engine, app.factory, responder, clock=app.clock),
+        )
+    )
+    sla = sla_tick(app)
     if sla is not None:
         out.append(Job("sla", IntervalTrigger(seconds=SLA_EVERY.total_seconds()), sla))
     return out

@@ -158,7 +158,7 @@ class Pipeline:
     def _store(
         self, session: Session, items: list[ScoredMention], now: datetime, result: BatchResult
     ) -> None:
-        authors = repository.upsert_authors(session, _author_rows(items, now))
+        authors = repository.upsert_authors(session, _author_rows(items))
         rows = []
         for item in items:
             m, s = item.mention, item.score
@@ -235,7 +235,7 @@ class Pipeline:
             state.newest_item_at = result.newest
 
 
-def _author_rows(items: list[ScoredMention], now: datetime) -> list[dict[str, Any]]:
+def _author_rows(items: list[ScoredMention]) -> list[dict[str, Any]]:
     """One row per (source, handle) in the batch: PostgreSQL refuses two updates of one row."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for item in items:

@@ -8,13 +8,8 @@ from typing import Any
 from rich.table import Table
 
 from monitor.runner import PollOutcome
+from monitor.textnorm import clip
 from responders.outbox import SendResult
-
-
-def clip(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, with an ellipsis when cut."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def run_summary(outcomes: Sequence[PollOutcome]) -> Table:

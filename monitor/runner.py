@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,7 +23,6 @@ from db.models import ConnectorState, Run
 from db.session import transaction
 from monitor.app import App
 from monitor.locks import try_lock
-from monitor.models import Mention
 from monitor.pipeline import BatchResult, CursorUpdate
 
 logger = logging.getLogger(__name__)
@@ -144,14 +143,6 @@ def _record_failure(app: App, settings: ConnectorSettings, exc: ConnectorError) 
                 settings.name,
                 state.consecutive_failures,
             )
-
-
-def iter_batches(reader: Any, size: int) -> Iterator[list[Mention]]:
-    """Read a RecordReader in batches until it is exhausted."""
-    while not reader.eof:
-        mentions = reader.read(size)
-        if mentions or not reader.eof:
-            yield mentions
 
 
 def start_run(app: App, command: str) -> int:

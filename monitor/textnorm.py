@@ -27,6 +27,12 @@ def fold(text: str) -> str:
     return fold_text(text)
 
 
+def clip(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, with an ellipsis when cut (cards, tables)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 _TOKEN = re.compile(r"[\w@#]+")
 _PLAIN = re.compile(r"^[\w@#]+$")
 

@@ -7,6 +7,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from monitor.textnorm import clip
 from responders.cards import CardView
 
 MAX_TEXT = 400
@@ -30,8 +31,8 @@ class ConsoleResponder:
         )
         body = Text()
         if card.title:
-            body.append(_clip(card.title, 120) + "\n", style="bold")
-        body.append(_clip(card.text, MAX_TEXT) + "\n")
+            body.append(clip(card.title, 120) + "\n", style="bold")
+        body.append(clip(card.text, MAX_TEXT) + "\n")
         body.append("why: " + "; ".join(card.explained_reasons()), style="yellow")
         if card.topic:
             body.append(f"\ntopic: {card.topic}", style="cyan")
@@ -48,12 +49,7 @@ class ConsoleResponder:
             Text.assemble(
                 (f"  ↳ case #{card.case_id} ", "bold"),
                 (f"{who} again ({card.label} {card.compound:+.2f}): ", "dim"),
-                _clip(card.text, 200),
+                clip(card.text, 200),
             )
         )
         return {"printed": "thread"}
-
-
-def _clip(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from socketserver import ThreadingMixIn
 from typing import TYPE_CHECKING
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -124,15 +124,6 @@ def http_server(ctx: SlackContext, host: str, port: int) -> ThreadingWSGIServer:
     return server
 
 
-def serve_http(ctx: SlackContext, host: str, port: int) -> None:
-    """Serve until interrupted (`repmon serve --http HOST:PORT`)."""
-    server = http_server(ctx, host, port)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-
-
 def wsgi_app(ctx: SlackContext, **app_options: bool) -> WSGIApplication:
     """`POST /slack/events` as a WSGI application (for gunicorn & co., or `http_server`)."""
     from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -177,29 +168,3 @@ def start(ctx: SlackContext, *, http: tuple[str, int] | None = None) -> SlackRun
     thread = threading.Thread(target=server.serve_forever, name="repmon-slack-http", daemon=True)
     thread.start()
     return SlackRuntime(ctx, server=server, thread=thread)
-
-
-@dataclass(frozen=True, slots=True)
-class Job:
-    name: str
-    every: timedelta
-    run: Callable[[], object]
-
-
-def periodic_jobs(ctx: SlackContext) -> list[Job]:
-    """What `repmon serve` schedules for Slack (APScheduler: interval, max_instances=1)."""
-    from monitor.sla import tick
-    from responders.outbox import send_pending
-
-    return [
-        Job(
-            "outbox",
-            timedelta(seconds=10),
-            lambda: send_pending(ctx.engine, ctx.factory, ctx.responder, clock=ctx.clock),
-        ),
-        Job(
-            "sla",
-            timedelta(minutes=1),
-            lambda: tick(ctx.engine, ctx.factory, ctx.config.routing, clock=ctx.clock),
-        ),
-    ]

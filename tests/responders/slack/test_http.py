@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 
+from monitor.daemon import jobs as daemon_jobs
 from monitor.errors import ConfigError
 from responders.slack.blocks import CLAIM
 from responders.slack.cli_support import (
@@ -17,7 +18,6 @@ from responders.slack.cli_support import (
     build_client,
     http_server,
     parse_listen,
-    periodic_jobs,
     require,
     start,
 )
@@ -113,7 +113,7 @@ def test_start_serves_http_and_the_jobs_deliver_and_remind(harness_factory):
     try:
         url = f"http://127.0.0.1:{runtime.server.server_port}{EVENTS_PATH}"
         assert post(url, button(CLAIM, 1, user=AGENTS[0]), secret="forged") == 401
-        jobs = {job.name: job for job in periodic_jobs(ctx)}
+        jobs = {job.name: job for job in daemon_jobs(h.app, ctx.responder)}
         assert jobs["outbox"].run().sent == 1
         h.now += timedelta(hours=1)
         assert jobs["sla"].run().breached == [1]
