@@ -115,8 +115,14 @@ def run(
         sla = sla_tick(application)
         if sla is not None:
             sla()
+        from responders.handlers import outbox_handlers
+
         sent = send_pending(
-            application.engine, application.factory, responder, clock=application.clock
+            application.engine,
+            application.factory,
+            responder,
+            clock=application.clock,
+            handlers=outbox_handlers(application),
         )
         failed = [o for o in outcomes if o.status == "failed"]
         stats = {o.connector: {"status": o.status, **o.result.as_dict()} for o in outcomes}

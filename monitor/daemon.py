@@ -61,11 +61,16 @@ def jobs(app: App, responder: Responder) -> list[Job]:
         for settings in app.config.connectors
         if settings.enabled
     ]
+    from responders.handlers import outbox_handlers
+
+    handlers = outbox_handlers(app)
     out.append(
         Job(
             "outbox",
             IntervalTrigger(seconds=OUTBOX_EVERY.total_seconds()),
-            lambda: send_pending(app.engine, app.factory, responder, clock=app.clock),
+            lambda: send_pending(
+                app.engine, app.factory, responder, clock=app.clock, handlers=handlers
+            ),
         )
     )
     sla = sla_tick(app)

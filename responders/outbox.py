@@ -3,12 +3,18 @@
 A row is marked sent in its own transaction right after delivery. A crash between the two can
 deliver a row twice; Slack delivery therefore looks up its own earlier message by the row's key
 before posting (responders.slack), and the console only prints.
+
+Rows of kind `card`, `card_update`, `reminder` and `thread` go to the responder (Slack or the
+console). Any other kind (platform replies, reports, alerts) goes to its handler in `handlers`
+(built by responders.handlers.outbox_handlers); a handler gets the row's key and payload,
+returns what to record as the result, and must make its own side effect idempotent on the key,
+for the same reason as above.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -34,6 +40,14 @@ class Responder(Protocol):
     def send_thread(self, card: CardView) -> dict[str, Any]: ...
 
 
+class Handler(Protocol):
+    def __call__(self, key: str, payload: dict[str, Any]) -> dict[str, Any]: ...
+
+
+# card_update and reminder re-sync the card and post its pending notes (responders.slack.sender).
+RESPONDER_KINDS = frozenset({"card", "thread", "card_update", "reminder"})
+
+
 @dataclass(slots=True)
 class SendResult:
     sent: int = 0
@@ -54,6 +68,7 @@ def send_pending(
     *,
     clock: Callable[[], datetime],
     limit: int = 500,
+    handlers: Mapping[str, Handler] | None = None,
 ) -> SendResult:
     """Deliver due rows in id order; only one process sends at a time."""
     result = SendResult()
@@ -70,14 +85,23 @@ def send_pending(
                 .limit(limit)
             ).all()
         for row_id in due:
-            _send_one(factory, responder, row_id, clock, result)
+            _send_one(
+                factory,
+                row_id,
+                responder=responder,
+                handlers=handlers or {},
+                clock=clock,
+                result=result,
+            )
     return result
 
 
 def _send_one(
     factory: sessionmaker[Session],
-    responder: Responder,
     row_id: int,
+    *,
+    responder: Responder,
+    handlers: Mapping[str, Handler],
     clock: Callable[[], datetime],
     result: SendResult,
 ) -> None:
@@ -87,11 +111,11 @@ def _send_one(
             return
         payload = dict(row.payload)
         kind, key = row.kind, row.key
-        card = card_view(session, int(payload["case_id"]), payload.get("mention_id"))
+        card = None
+        if kind in RESPONDER_KINDS:
+            card = card_view(session, int(payload["case_id"]), payload.get("mention_id"))
     try:
-        if card is None:
-            raise LookupError(f"case {payload.get('case_id')} no longer exists")
-        delivered = responder.send_thread(card) if kind == "thread" else responder.send_card(card)
+        delivered = _deliver(kind, key, payload, card, responder=responder, handlers=handlers)
     except Exception as exc:
         _record_failure(factory, row_id, exc, clock(), result)
         return
@@ -103,13 +127,36 @@ def _send_one(
         row.state = "sent"
         row.sent_at = now
         row.attempts += 1
-        row.result = {**delivered, "via": responder.name}
+        row.result = {**delivered, "via": row_via(kind, responder)}
         if kind == "card" and row.case_id is not None:
             case = session.get(Case, row.case_id)
             if case is not None and case.status == "new":
                 session.add(transition(case, "route", actor="repmon", at=now, note=case.channel))
     result.sent += 1
-    logger.info("outbox: sent %s %s via %s", kind, key, responder.name)
+    logger.info("outbox: sent %s %s via %s", kind, key, row_via(kind, responder))
+
+
+def row_via(kind: str, responder: Responder) -> str:
+    return responder.name if kind in RESPONDER_KINDS else kind
+
+
+def _deliver(
+    kind: str,
+    key: str,
+    payload: dict[str, Any],
+    card: CardView | None,
+    *,
+    responder: Responder,
+    handlers: Mapping[str, Handler],
+) -> dict[str, Any]:
+    if kind in RESPONDER_KINDS:
+        if card is None:
+            raise LookupError(f"case {payload.get('case_id')} no longer exists")
+        return responder.send_thread(card) if kind == "thread" else responder.send_card(card)
+    handler = handlers.get(kind)
+    if handler is None:
+        raise LookupError(f"no handler registered for outbox kind {kind!r}")
+    return handler(key, payload)
 
 
 def _record_failure(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -18,7 +18,8 @@ from monitor.config import AppConfig
 from monitor.errors import RepmonError
 from monitor.ranking import RankingPolicy
 from responders.assign import agents_of
-from responders.outbox import send_pending
+from responders.handlers import outbox_handlers
+from responders.outbox import Handler, send_pending
 from responders.slack.sender import SlackResponder
 from responders.templates import TemplateLibrary
 
@@ -54,6 +55,7 @@ class SlackContext:
     deliver_now: bool = True
     connector_for: Callable[[str], Any | None] = field(default=lambda name: None)
     agents: frozenset[str] = frozenset()
+    handlers: Mapping[str, Handler] = field(default_factory=dict)
 
     @classmethod
     def from_app(
@@ -81,6 +83,7 @@ class SlackContext:
             deliver_now=deliver_now,
             connector_for=connector_for or connector_lookup(config),
             agents=agents_of(config),
+            handlers=outbox_handlers(app),
         )
 
     def now(self) -> datetime:
@@ -91,6 +94,13 @@ class SlackContext:
         if not self.deliver_now:
             return
         try:
-            send_pending(self.engine, self.factory, self.responder, clock=self.clock, limit=50)
+            send_pending(
+                self.engine,
+                self.factory,
+                self.responder,
+                clock=self.clock,
+                limit=50,
+                handlers=self.handlers,
+            )
         except Exception:  # the rows stay queued; the next scheduled send retries them
             logger.exception("slack: immediate delivery failed; the outbox will retry")

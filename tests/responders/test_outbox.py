@@ -98,3 +98,41 @@ def test_a_second_sender_skips_while_the_first_holds_the_lock(db_url, tmp_path):
     assert skipped.skipped_locked and skipped.sent == 0
     assert send_pending(app.engine, app.factory, Recorder(), clock=lambda: NOW).sent == 1
     app.close()
+
+
+def _queue(app, key, kind, payload):
+    from db.repository import enqueue_many
+
+    with app.factory.begin() as session:
+        enqueue_many(
+            session, [{"key": key, "kind": kind, "case_id": None, "payload": payload}], now=NOW
+        )
+
+
+def test_other_kinds_go_to_their_handler_once_and_unknown_kinds_wait_with_an_error(
+    db_url, tmp_path
+):
+    app = open_app(db_url, tmp_path)
+    _queue(app, "report:daily:2026-11-21", "report", {"period": "daily"})
+    _queue(app, "mystery:1", "mystery", {})
+    calls: list[tuple[str, dict]] = []
+
+    def deliver_report(key, payload):
+        calls.append((key, payload))
+        return {"ts": "1.0"}
+
+    handlers = {"report": deliver_report}
+    first = send_pending(app.engine, app.factory, Recorder(), clock=lambda: NOW, handlers=handlers)
+    later = NOW + timedelta(days=1)
+    send_pending(app.engine, app.factory, Recorder(), clock=lambda: later, handlers=handlers)
+    assert calls == [("report:daily:2026-11-21", {"period": "daily"})]
+    assert (first.sent, first.failed) == (1, 1)
+    with app.factory() as session:
+        rows = {r.kind: r for r in session.scalars(select(OutboxRow))}
+        assert rows["report"].state == "sent" and rows["report"].result == {
+            "ts": "1.0",
+            "via": "report",
+        }
+        assert rows["mystery"].state == "pending"
+        assert "no handler registered for outbox kind 'mystery'" in rows["mystery"].last_error
+    app.close()
