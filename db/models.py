@@ -114,6 +114,12 @@ class Case(Base):
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The outcome loop (issue 6): after a reply the case is watched until `watch_until`; a
+    # better rating, a calm answer from the author, or quiet marks it recovered; worse reopens it.
+    recovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    watch_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class CaseEvent(Base):
@@ -164,6 +170,7 @@ class Reply(Base):
     agent: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     platform: Mapped[str] = mapped_column(String(64))
+    template: Mapped[str | None] = mapped_column(String(128))  # the response template it began as
     state: Mapped[str] = mapped_column(String(16))
     external_id: Mapped[str | None] = mapped_column(String(255))
     error: Mapped[str | None] = mapped_column(Text)

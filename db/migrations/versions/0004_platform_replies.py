@@ -7,6 +7,9 @@ Create Date: 2026-11-22
 
 from __future__ import annotations
 
+import sqlalchemy as sa
+from alembic import op
+
 revision = "0004"
 down_revision = "0003"
 branch_labels = None
@@ -14,8 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("replies", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("template", sa.String(length=128), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("replies", schema=None) as batch_op:
+        batch_op.drop_column("template")
