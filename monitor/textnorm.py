@@ -62,6 +62,15 @@ class KeywordMatcher:
         self._stems = stems
         self._phrases = phrases
 
+    @property
+    def phrases(self) -> list[tuple[str, bool]]:
+        """The multi-word or punctuated keywords, each with whether it is a stem."""
+        return list(self._phrases)
+
+    def matches_token(self, token: str) -> bool:
+        """Whether one word token is a keyword (or starts with a stem)."""
+        return token in self._exact or bool(self._stems and token.startswith(self._stems))
+
     def findall(self, folded_text: str, tokens: list[str] | None = None) -> list[str]:
         """Every keyword occurrence, in no particular order."""
         words = tokens if tokens is not None else _TOKEN.findall(folded_text)
@@ -87,6 +96,16 @@ class KeywordMatcher:
                     return phrase
                 start = folded_text.find(phrase, start + 1)
         return None
+
+
+def bounded_count(folded_text: str, phrase: str, is_stem: bool) -> int:
+    """How many times `phrase` occurs in `folded_text` on word boundaries (as `findall` counts)."""
+    count = 0
+    start = folded_text.find(phrase)
+    while start != -1:
+        count += _bounded(folded_text, start, len(phrase), is_stem)
+        start = folded_text.find(phrase, start + 1)
+    return count
 
 
 def _bounded(text: str, start: int, length: int, is_stem: bool) -> bool:
