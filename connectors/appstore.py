@@ -1,4 +1,5 @@
-"""`type: appstore` — an iOS app's customer reviews from Apple's public per-country review feed."""
+"""`type: appstore` — an iOS app's customer reviews from Apple's public per-country review feed,
+or, with a `connect:` block, from the App Store Connect API, which also lets agents respond."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 
 import httpx
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, field_validator, model_validator
 
 from connectors._http import Clock, Sleep, build_client, get, utc_now
 from connectors._watermark import (
@@ -20,7 +21,20 @@ from connectors._watermark import (
     resume_from,
     unique,
 )
-from connectors.base import ConnectorSettings, FatalConnectorError, RetriableConnectorError
+from connectors.appstore_connect import (
+    MAX_RESPONSE_CHARS,
+    REVIEW_TYPE,
+    ConnectApi,
+    ConnectSettings,
+    load_key,
+    review_fields,
+)
+from connectors.base import (
+    ConnectorSettings,
+    FatalConnectorError,
+    ReplyRejected,
+    RetriableConnectorError,
+)
 from connectors.records import clean_text, parse_timestamp
 from monitor.configtypes import Duration
 from monitor.models import Batch, Mention
@@ -55,6 +69,13 @@ class AppStoreSettings(ConnectorSettings):
     base_url: str = "https://itunes.apple.com"
     timeout: Duration = timedelta(seconds=30)
     lang_from_country: bool = True
+    connect: ConnectSettings | None = None
+
+    @model_validator(mode="after")
+    def _usable_key(self) -> AppStoreSettings:
+        if self.enabled and self.connect is not None:
+            load_key(self.connect)  # a ValueError names the key, never shows it
+        return self
 
     @field_validator("countries")
     @classmethod
@@ -92,6 +113,17 @@ class AppStoreConnector:
         self._client = client
         self._sleep = sleep
         self._clock = clock
+        self._connect = (
+            ConnectApi(
+                settings.connect,
+                client,
+                label=f"appstore {settings.name}",
+                sleep=sleep,
+                clock=clock,
+            )
+            if settings.connect is not None
+            else None
+        )
 
     @classmethod
     def from_settings(
@@ -106,6 +138,8 @@ class AppStoreConnector:
         self._client.close()
 
     def fetch(self, cursor: str | None) -> Batch:
+        if self._connect is not None:
+            return self._fetch_connect(cursor, self._connect)
         saved = load_json_cursor(cursor) or {}
         since = self._clock() - self.settings.lookback
         mentions: list[Mention] = []
@@ -131,6 +165,98 @@ class AppStoreConnector:
                 pages,
             )
         return Batch(mentions, dump_json_cursor(state), skipped=skipped)
+
+    # --- App Store Connect ---------------------------------------------------------------------
+
+    def _fetch_connect(self, cursor: str | None, api: ConnectApi) -> Batch:
+        """`customerReviews` newest first, down to the cursor `{"connect": {"created": ...}}`."""
+        saved = load_json_cursor(cursor) or {}
+        mark = resume_from(
+            saved.get("connect"),
+            since=self._clock() - self.settings.lookback,
+            time_key="created",
+            label=f"appstore {self.settings.name}/connect",
+        )
+        app_id = api.settings.app_id or self.settings.app_id
+        items, skipped, pages = api.reviews(app_id, mark)
+        mentions: list[Mention] = []
+        for item in items:
+            try:
+                mentions.append(self._connect_mention(item))
+            except (ValueError, KeyError) as exc:
+                skipped += 1
+                logger.warning("appstore %s: review %s skipped: %s", self.settings.name, item, exc)
+        logger.info(
+            "appstore %s (connect): %d new, %d skipped, %d page(s)",
+            self.settings.name,
+            len(mentions),
+            skipped,
+            pages,
+        )
+        state = {"connect": mark.as_dict(time_key="created")}
+        return Batch(mentions, dump_json_cursor(state), skipped=skipped)
+
+    def _connect_mention(self, item: dict[str, Any]) -> Mention:
+        fields = review_fields(item)
+        country = fields["country"]
+        lang = (
+            COUNTRY_LANGUAGES.get(country) if country and self.settings.lang_from_country else None
+        )
+        metrics: dict[str, Any] = {"country": country or fields["territory"]}
+        if fields["territory"]:
+            metrics["territory"] = fields["territory"]
+        return Mention(
+            source="appstore",
+            connector=self.settings.name,
+            external_id=str(item["id"]),
+            text=fields["text"],
+            created_at=parse_timestamp(item["attributes"]["createdDate"]),
+            url=_APP_PAGE.format(country=country or "us", app_id=self.settings.app_id),
+            author=fields["author"],
+            author_name=fields["author"],
+            lang=lang,
+            rating=fields["rating"],
+            title=fields["title"],
+            metrics=metrics,
+            raw=item,
+        )
+
+    def reply_rules(self) -> str:
+        """For the reply modal."""
+        return (
+            f"App Store: up to {MAX_RESPONSE_CHARS} characters; one response per review (a new "
+            "one replaces the old); Apple publishes it after a review of its own"
+        )
+
+    def reply_problem(self, mention: Mention, text: str | None) -> str | None:
+        """Why App Store Connect would refuse this response, before any call; None if none."""
+        if self._connect is None:
+            return "App Store responses need the connector's `connect:` block (an API key)"
+        if mention.source != "appstore":
+            return f"not an App Store review: {mention.source}"
+        if not isinstance(mention.raw, dict) or mention.raw.get("type") != REVIEW_TYPE:
+            return (
+                "this review was read from the public feed, whose ids App Store Connect does "
+                "not know; answer it in App Store Connect"
+            )
+        return _text_problem(text)
+
+    def reply(self, mention: Mention, text: str) -> str:
+        """Create the developer response to a review; the response's id."""
+        problem = self.reply_problem(mention, text)
+        if problem or self._connect is None:
+            raise ReplyRejected(problem or "no App Store Connect key")
+        response_id = self._connect.respond(mention.external_id, text)
+        logger.info("appstore %s: responded to review %s", self.settings.name, mention.external_id)
+        return response_id
+
+    def find_reply(self, mention: Mention, text: str, *, since: datetime) -> str | None:
+        """Our response to the review, if it has one (after a crash: posted, or not)."""
+        if self._connect is None:
+            raise FatalConnectorError(f"appstore {self.settings.name}: no `connect:` block")
+        return self._connect.response_of(mention.external_id)
+
+    # --- Public feed ---------------------------------------------------------------------------
 
     def _read_country(self, country: str, mark: Watermark) -> tuple[list[Mention], int, int]:
         """Mentions newer than `mark` (which moves over them) and the count of malformed entries."""
@@ -224,6 +350,19 @@ class AppStoreConnector:
             metrics=metrics,
             raw=entry,
         )
+
+
+def _text_problem(text: str | None) -> str | None:
+    if text is None:
+        return None
+    if not text.strip():
+        return "the reply is empty"
+    if len(text) > MAX_RESPONSE_CHARS:
+        return (
+            f"App Store responses are limited to {MAX_RESPONSE_CHARS} characters "
+            f"(this one has {len(text)})"
+        )
+    return None
 
 
 def _decode(response: httpx.Response, label: str) -> dict[str, Any]:

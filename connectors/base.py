@@ -40,9 +40,14 @@ class ReplyRejected(ConnectorError):
 
 
 class ReplySettings(Strict):
-    """Public replies through this connector: off until an admin turns them on."""
+    """Public replies through this connector: off until an admin turns them on.
+
+    `account` is the brand's own handle on the platform (`"@acmehelp"`): X answers API replies
+    only to posts that mention it, and crash recovery looks for replies posted by it.
+    """
 
     enabled: bool = False
+    account: str | None = Field(None, min_length=1, max_length=64)
 
 
 class ConnectorSettings(Strict):
@@ -75,4 +80,37 @@ class SupportsReply(Protocol):
 
     def reply(self, mention: Mention, text: str) -> str:
         """Post `text` in answer to `mention`; return the platform's id of the reply."""
+        ...
+
+
+@runtime_checkable
+class ChecksReplies(Protocol):
+    """Connectors that can say, before any call, whether a reply would be refused and why."""
+
+    def reply_rules(self) -> str:
+        """The platform's limits in one sentence, shown to the agent in the reply modal."""
+        ...
+
+    def reply_problem(self, mention: Mention, text: str | None) -> str | None:
+        """Why the platform would refuse `text` as a reply to `mention` (with `text` None: any
+        reply to it); None when it can be sent."""
+        ...
+
+
+@runtime_checkable
+class FindsReplies(Protocol):
+    """Connectors that can look up a reply they may have posted before a crash."""
+
+    def find_reply(self, mention: Mention, text: str, *, since: datetime) -> str | None:
+        """The platform id of our reply to `mention` posted since `since`, or None if none."""
+        ...
+
+
+@runtime_checkable
+class SupportsRecheck(Protocol):
+    """Connectors that can fetch given items again as they are now (monitor.outcomes watches
+    replied reviews for edits)."""
+
+    def recheck(self, mentions: list[Mention]) -> list[Mention]:
+        """The items as the platform shows them now; ones that are gone are left out."""
         ...

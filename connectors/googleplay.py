@@ -138,7 +138,7 @@ class GooglePlayConnector:
             pages += 1
             response = self._list(token)
             reviews = response.get("reviews") or []
-            fresh = 0
+            fresh = seen = 0
             for review in reviews if isinstance(reviews, list) else []:
                 try:
                     moment, review_id = _identity(review)
@@ -149,6 +149,7 @@ class GooglePlayConnector:
                     continue
                 mark.note(moment, review_id)
                 if not before.is_new(moment, review_id):
+                    seen += 1
                     continue
                 fresh += 1
                 try:
@@ -159,8 +160,8 @@ class GooglePlayConnector:
                         "googleplay %s: review %s skipped: %s", self.settings.name, review_id, exc
                     )
             token = (response.get("tokenPagination") or {}).get("nextPageToken")
-            if not token or fresh == 0:
-                break
+            if not token or (fresh == 0 and seen > 0):
+                break  # newest first: a page of reviews read before means the rest were too
         else:
             if token:
                 logger.warning(
@@ -241,17 +242,33 @@ class GooglePlayConnector:
             raw=review,
         )
 
-    def reply(self, mention: Mention, text: str) -> str:
-        """Set the developer reply (one per review: a new one replaces the old); the review id."""
+    def reply_rules(self) -> str:
+        """For the reply modal."""
+        return (
+            f"Google Play: up to {MAX_REPLY_CHARS} characters; one developer reply per review "
+            "(a new one replaces the old)"
+        )
+
+    def reply_problem(self, mention: Mention, text: str | None) -> str | None:
+        """Why Play would refuse this reply, before any call; None when it can be sent."""
         if mention.source != "googleplay":
-            raise ReplyRejected(f"not a Google Play review: {mention.source}")
+            return f"not a Google Play review: {mention.source}"
+        if text is None:
+            return None
         if not text.strip():
-            raise ReplyRejected("the reply is empty")
+            return "the reply is empty"
         if len(text) > MAX_REPLY_CHARS:
-            raise ReplyRejected(
+            return (
                 f"Google Play replies are limited to {MAX_REPLY_CHARS} characters "
                 f"(this one has {len(text)})"
             )
+        return None
+
+    def reply(self, mention: Mention, text: str) -> str:
+        """Set the developer reply (one per review: a new one replaces the old); the review id."""
+        problem = self.reply_problem(mention, text)
+        if problem:
+            raise ReplyRejected(problem)
         label = f"googleplay {self.settings.name}: reviews.reply"
         request = self._service.reviews().reply(
             packageName=self.settings.package_name,
@@ -261,6 +278,28 @@ class GooglePlayConnector:
         self._execute(request, label, rejections=(400, 404))
         logger.info("googleplay %s: replied to review %s", self.settings.name, mention.external_id)
         return mention.external_id
+
+    def find_reply(self, mention: Mention, text: str, *, since: datetime) -> str | None:
+        """The review id when `reviews.get` shows this text, or any reply set since `since`,
+        as its developer comment (after a crash: posted, or not)."""
+        label = f"googleplay {self.settings.name}: reviews.get"
+        request = self._service.reviews().get(
+            packageName=self.settings.package_name, reviewId=mention.external_id
+        )
+        review = self._execute(request, label)
+        try:
+            _, developer = _comments(review)
+        except _Malformed as exc:
+            raise RetriableConnectorError(f"{label}: unexpected review: {exc}") from exc
+        if developer is None:
+            return None
+        if str(developer.get("text") or "").strip() == text.strip():
+            return mention.external_id
+        try:
+            changed = _timestamp(developer.get("lastModified"))
+        except _Malformed:
+            return None
+        return mention.external_id if changed >= since - timedelta(minutes=1) else None
 
     def _execute(self, request: Any, label: str, *, rejections: tuple[int, ...] = ()) -> Any:
         def attempt() -> Any:
@@ -289,6 +328,23 @@ class GooglePlayConnector:
             return result
 
         return call_with_retries(attempt, sleep=self._sleep)
+
+    def recheck(self, mentions: list[Mention]) -> list[Mention]:
+        """Each review as `reviews.get` shows it now, for the outcome loop (monitor.outcomes);
+        deleted reviews (404) and malformed ones are left out."""
+        label = f"googleplay {self.settings.name}: reviews.get"
+        out: list[Mention] = []
+        for mention in mentions:
+            request = self._service.reviews().get(
+                packageName=self.settings.package_name, reviewId=mention.external_id
+            )
+            try:
+                review = self._execute(request, label, rejections=(404,))  # 404: ReplyRejected
+                moment, review_id = _identity(review)
+                out.append(self._mention(review, review_id, moment))
+            except (ReplyRejected, _Malformed) as exc:
+                logger.info("%s: review %s left out: %s", label, mention.external_id, exc)
+        return out
 
 
 def _http_error(

@@ -153,7 +153,7 @@ class RedditConnector:
         read = call_with_retries(lambda: self._read(state, floor, now), sleep=self._sleep)
         mentions = [to_mention(e, connector=name) for e in read.entries if self._wanted(e)]
         new_cursor = advance(state, read.entries, read.bad, floor=floor)
-        logger.info(
+        logger.debug(
             "%s: %d new, %d not matching keywords, %d skipped",
             name,
             len(mentions),
@@ -162,20 +162,32 @@ class RedditConnector:
         )
         return Batch(mentions, new_cursor.dumps() if new_cursor else None, skipped=read.skipped)
 
+    def reply_rules(self) -> str:
+        """For the reply modal."""
+        who = f"u/{self.settings.username}" if self.settings.username else "the configured account"
+        return f"Reddit: up to {MAX_REPLY_CHARS} characters, posted as a comment by {who}"
+
+    def reply_problem(self, mention: Mention, text: str | None) -> str | None:
+        """Why Reddit would refuse this reply, before any call; None when it can be sent."""
+        kind, _, ident = mention.external_id.partition("_")
+        if mention.source != "reddit" or kind not in ("t1", "t3") or not ident:
+            return f"not a Reddit post or comment: {mention.external_id!r}"
+        if text is None:
+            return None
+        if not text.strip():
+            return "the reply is empty"
+        if len(text) > MAX_REPLY_CHARS:
+            return f"the reply has {len(text)} characters; Reddit allows {MAX_REPLY_CHARS}"
+        return None
+
     def reply(self, mention: Mention, text: str) -> str:
         """Post a comment under the mention as the configured account; its fullname."""
         name = self.settings.name
-        if self.settings.username is None or self.settings.password is None:
-            raise FatalConnectorError(f"{name}: replies need `username` and `password`")
-        if not text.strip():
-            raise ReplyRejected("the reply is empty")
-        if len(text) > MAX_REPLY_CHARS:
-            raise ReplyRejected(
-                f"the reply has {len(text)} characters; Reddit allows {MAX_REPLY_CHARS}"
-            )
+        self._need_account()
+        problem = self.reply_problem(mention, text)
+        if problem:
+            raise ReplyRejected(problem)
         kind, _, ident = mention.external_id.partition("_")
-        if mention.source != "reddit" or kind not in ("t1", "t3") or not ident:
-            raise ReplyRejected(f"not a Reddit post or comment: {mention.external_id!r}")
         target = self._reddit.comment(ident) if kind == "t1" else self._reddit.submission(ident)
         try:
             posted = target.reply(body=text)
@@ -192,6 +204,29 @@ class RedditConnector:
             return ""
         logger.info("%s: replied to %s", name, mention.external_id)
         return f"t1_{vars(posted)['id']}"
+
+    def find_reply(self, mention: Mention, text: str, *, since: datetime) -> str | None:
+        """Our comment under `mention`, from the account's newest comments (after a crash)."""
+        self._need_account()
+        floor = since.timestamp() - 60  # clocks differ; a minute's margin is plenty
+        try:
+            for comment in self._reddit.redditor(self.settings.username).comments.new(limit=100):
+                data = vars(comment)
+                if float(data.get("created_utc") or 0) < floor:
+                    break  # newest first: everything further is older than the attempt
+                if data.get("parent_id") == mention.external_id:
+                    return f"t1_{data['id']}"
+        except RedditAPIException as exc:
+            raise api_error(exc) from exc
+        except (PRAWException, pc.PrawcoreException) as exc:
+            raise map_error(exc, self.settings.name) from exc
+        return None
+
+    def _need_account(self) -> None:
+        if self.settings.username is None or self.settings.password is None:
+            raise FatalConnectorError(
+                f"{self.settings.name}: replies need `username` and `password`"
+            )
 
     def _wanted(self, entry: Entry) -> bool:
         return self._keywords is None or self._keywords.search(fold_text(entry.text)) is not None

@@ -9,8 +9,9 @@ range, read first on the next run (see docs/connectors/x.md).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Annotated, Any, ClassVar, Literal
@@ -27,7 +28,16 @@ from connectors.base import (
     RetriableConnectorError,
 )
 from connectors.retry import call_with_retries
-from connectors.x_payload import BadPage, Cursor, Page, parse_page, reply_problem, snowflake
+from connectors.x_payload import (
+    POST_LIMIT,
+    URL_WEIGHT,
+    BadPage,
+    Cursor,
+    Page,
+    parse_page,
+    reply_problem,
+    snowflake,
+)
 from monitor.models import Batch, Mention
 
 logger = logging.getLogger(__name__)
@@ -250,7 +260,7 @@ class XConnector:
             raise RetriableConnectorError(f"{s.name}: unexpected response from X: {exc}") from exc
         if page.errors:
             first = page.errors[0] if isinstance(page.errors[0], dict) else {}
-            logger.info(
+            logger.debug(
                 "x %s: X reported %d partial errors with this page (first: %s)",
                 s.name,
                 len(page.errors),
@@ -274,17 +284,35 @@ class XConnector:
 
     # --- Replying -------------------------------------------------------------------------------
 
+    def reply_rules(self) -> str:
+        """For the reply modal: X's length rule and whom the API lets us answer."""
+        account = self._account()
+        whom = f"@{account}" if account else "the brand account"
+        return (
+            f"X: up to {POST_LIMIT} characters (each link counts as {URL_WEIGHT}); only posts "
+            f"that mention {whom} can be answered through the API"
+        )
+
+    def reply_problem(self, mention: Mention, text: str | None) -> str | None:
+        """Why X would refuse this reply, before any call; None when it can be sent."""
+        if mention.source != "x":
+            return f"not an X post: {mention.source}"
+        if not self._addressed(mention):
+            return (
+                "not a direct mention: X only accepts API replies to posts that mention or reply "
+                "to the brand account; answer from the X app instead"
+            )
+        if text is None:
+            return None
+        addressed = replace(mention, metrics={**mention.metrics, "direct_mention": True})
+        return reply_problem(addressed, text.strip())
+
     def reply(self, mention: Mention, text: str) -> str:
         """Post `text` as a public reply to `mention`; the caller (an agent) decides to send it."""
         name = self.settings.name
-        if self.settings.user_context() is None:
-            raise FatalConnectorError(
-                f"{name}: replies need user-context credentials (consumer_key, consumer_secret, "
-                "access_token, access_token_secret: X_API_KEY, X_API_SECRET, X_ACCESS_TOKEN, "
-                "X_ACCESS_SECRET)"
-            )
+        self._need_user_context()
         body = text.strip()
-        problem = reply_problem(mention, body)
+        problem = self.reply_problem(mention, body)
         if problem:
             raise ReplyRejected(problem)
         try:
@@ -306,6 +334,77 @@ class XConnector:
             raise ConnectorError(f"{name}: X accepted the reply but returned no id")
         logger.info("x %s: replied to %s with %s", name, mention.external_id, reply_id)
         return reply_id
+
+    def find_reply(self, mention: Mention, text: str, *, since: datetime) -> str | None:
+        """Our post answering `mention`, from the account's own timeline (newer than the post).
+
+        After a crash mid-send, this tells "posted, the answer was lost" from "never posted".
+        """
+        self._need_user_context()
+        try:
+            me = self._client.get_me(user_auth=True)
+            user_id = (me.get("data") or {}).get("id") if isinstance(me, dict) else None
+            if not isinstance(user_id, str):
+                raise RetriableConnectorError(f"{self.settings.name}: X returned no user id")
+            page = self._client.get_users_tweets(
+                id=user_id,
+                since_id=mention.external_id,
+                max_results=100,
+                tweet_fields="referenced_tweets,created_at",
+                user_auth=True,
+            )
+        except (tweepy.HTTPException, requests.RequestException) as exc:
+            raise _translate(exc, self.settings.name) from exc
+        posts = page.get("data") if isinstance(page, dict) else None
+        for post in posts if isinstance(posts, list) else []:
+            refs = post.get("referenced_tweets") if isinstance(post, dict) else None
+            for ref in refs if isinstance(refs, list) else []:
+                if (
+                    isinstance(ref, dict)
+                    and ref.get("type") == "replied_to"
+                    and ref.get("id") == mention.external_id
+                    and isinstance(post.get("id"), str)
+                ):
+                    return str(post["id"])
+        return None
+
+    def _need_user_context(self) -> None:
+        if self.settings.user_context() is None:
+            raise FatalConnectorError(
+                f"{self.settings.name}: replies need user-context credentials (consumer_key, "
+                "consumer_secret, access_token, access_token_secret: X_API_KEY, X_API_SECRET, "
+                "X_ACCESS_TOKEN, X_ACCESS_SECRET)"
+            )
+
+    def _account(self) -> str | None:
+        """The brand's handle without `@`: `reply.account`, else `brand_handle`."""
+        account = self.settings.reply.account or self.settings.brand_handle
+        return account.strip().lstrip("@") or None if account else None
+
+    def _addressed(self, mention: Mention) -> bool:
+        """X's rule: the post mentions or answers the brand account.
+
+        `metrics.direct_mention` decides when the connector knew the account while reading
+        (`brand_handle` or `user_id`); otherwise the post's mentions or text are checked for
+        `reply.account`.
+        """
+        if mention.metrics.get("direct_mention") or self.settings.mode == "mentions":
+            return True
+        known = self.settings.brand_handle or self.settings.user_id
+        if known and "direct_mention" in mention.metrics:
+            return False
+        account = self._account()
+        if not account:
+            return False
+        raw = mention.raw or {}
+        entities = raw.get("entities") if isinstance(raw, dict) else None
+        named = entities.get("mentions") if isinstance(entities, dict) else None
+        for item in named if isinstance(named, list) else []:
+            username = item.get("username") if isinstance(item, dict) else None
+            if isinstance(username, str) and username.lower() == account.lower():
+                return True
+        pattern = rf"(?<![A-Za-z0-9_])@{re.escape(account)}(?![A-Za-z0-9_])"
+        return re.search(pattern, mention.text, re.IGNORECASE) is not None
 
 
 def _translate(exc: Exception, name: str) -> ConnectorError:

@@ -45,6 +45,7 @@ class MentionRow(Base):
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
         Index(None, "created_at"),
+        Index(None, "created_at", "source", "lang", "label"),  # report trends, index-only
         Index(None, "label", "created_at"),
         Index(None, "brand", "created_at"),
         Index(None, "case_id"),
@@ -87,6 +88,9 @@ class Case(Base):
         Index(None, "status", "priority"),
         Index(None, "author_id", "status"),
         Index(None, "opened_at"),
+        Index(None, "replied_at"),  # outcome metrics (monitor.metrics) range over these three
+        Index(None, "closed_at"),
+        Index(None, "reopened_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -142,7 +146,7 @@ class OutboxRow(Base):
     """Everything that leaves repmon, sent by a separate step that may crash and retry safely."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index(None, "state", "next_attempt_at"),)
+    __table_args__ = (Index(None, "state", "next_attempt_at"), Index(None, "case_id", "state"))
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     key: Mapped[str] = mapped_column(String(255), unique=True)
@@ -176,6 +180,9 @@ class Reply(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the platform call last began (a `sending` row older than a crash is looked up first).
+    attempted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class ConnectorState(Base):
@@ -247,3 +254,41 @@ class AgentState(Base):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_turn: Mapped[int] = mapped_column(Integer, default=0)  # round robin: lowest goes next
+
+
+class Incident(Base):
+    """A spike or silence alert (monitor.alerts): opened once, threaded while open, then closed.
+
+    `open_key` is set only while the incident is open and is unique, so two processes evaluating
+    at once can never open two incidents for the same brand, topic or connector.
+    """
+
+    __tablename__ = "incidents"
+    __table_args__ = (Index(None, "kind", "scope", "closed_at"), Index(None, "state"))
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))  # spike | silence
+    scope: Mapped[str] = mapped_column(String(255))  # what it is about, e.g. "Acme · outage"
+    open_key: Mapped[str | None] = mapped_column(String(255), unique=True)
+    state: Mapped[str] = mapped_column(String(16))  # open | closed
+    brand: Mapped[str | None] = mapped_column(String(128))
+    topic: Mapped[str | None] = mapped_column(String(64))
+    connector: Mapped[str | None] = mapped_column(String(128))
+    reason: Mapped[str | None] = mapped_column(Text)
+    window_seconds: Mapped[int | None] = mapped_column(Integer)
+    baseline_mean: Mapped[float | None] = mapped_column(Float)
+    baseline_std: Mapped[float | None] = mapped_column(Float)
+    threshold: Mapped[float | None] = mapped_column(Float)
+    first_count: Mapped[int] = mapped_column(Integer, default=0)
+    peak_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_count: Mapped[int] = mapped_column(Integer, default=0)
+    mention_count: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[int] = mapped_column(Integer, default=0)  # thread notes queued so far
+    last_note_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    details: Mapped[dict[str, Any] | None] = mapped_column(JsonData)  # what the alert showed
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)  # newest item already reported
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    recovered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

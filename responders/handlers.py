@@ -14,4 +14,14 @@ from responders.outbox import Handler
 def outbox_handlers(app: App) -> dict[str, Handler]:
     """The handlers for `app`, built lazily so a kind's SDK is imported only when configured."""
     handlers: dict[str, Handler] = {}
+    from responders.platform import reply_handler
+
+    handlers["reply"] = reply_handler(app)  # platform replies (responders.platform)
+    from responders.alert_delivery import alert_handler
+
+    handlers["alert"] = alert_handler(app.config, app.factory, app.clock)  # spike/silence alerts
+    if app.config.slack.enabled:
+        from monitor.reports.slack import report_handler
+
+        handlers["report"] = report_handler(app.config, app.factory, app.clock)
     return handlers

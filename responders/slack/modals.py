@@ -8,10 +8,9 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from connectors.base import ConnectorError
 from monitor.errors import InvalidTransition
 from responders.slack import actions, replies
-from responders.slack.blocks import ESCALATE, REPLY, case_id_of
+from responders.slack.blocks import ESCALATE, REPLY, case_id_of, escape
 from responders.slack.context import SlackContext
 from responders.slack.guard import Body, Guard, tell, user_of
 from responders.slack.notes import group
@@ -32,14 +31,30 @@ from responders.slack.views import (
 )
 
 
+def _case_of(client: WebClient, body: Body) -> int | None:
+    """The case a card button belongs to; a forged or foreign block id is refused politely."""
+    try:
+        return case_id_of(body["actions"][0].get("block_id"))
+    except ValueError as exc:
+        tell(client, body, f"Nothing changed: {exc}")
+        return None
+
+
 def register_modals(app: App, ctx: SlackContext, guard: Guard) -> None:
+    _register_escalate(app, ctx, guard)
+    _register_reply(app, ctx, guard)
+
+
+def _register_escalate(app: App, ctx: SlackContext, guard: Guard) -> None:
     @app.action(ESCALATE, middleware=[guard])
     def open_escalate(ack: Ack, body: Body, client: WebClient) -> None:
         ack()
         slack = ctx.config.slack
         targets = (group(slack.escalation_group), slack.escalation_channel or "")
         target = " and ".join(t for t in targets if t) or "the team (no target is configured)"
-        case_id = case_id_of(body["actions"][0]["block_id"])
+        case_id = _case_of(client, body)
+        if case_id is None:
+            return
         channel = (body.get("channel") or {}).get("id")
         client.views_open(
             trigger_id=body["trigger_id"], view=escalate_modal(case_id, target, channel)
@@ -59,10 +74,14 @@ def register_modals(app: App, ctx: SlackContext, guard: Guard) -> None:
             return
         ctx.deliver()
 
+
+def _register_reply(app: App, ctx: SlackContext, guard: Guard) -> None:
     @app.action(REPLY, middleware=[guard])
     def open_reply(ack: Ack, body: Body, client: WebClient) -> None:
         ack()
-        case_id = case_id_of(body["actions"][0]["block_id"])
+        case_id = _case_of(client, body)
+        if case_id is None:
+            return
         try:
             draft = _draft(ctx, client, case_id, user_of(body), None)
         except InvalidTransition as exc:
@@ -93,6 +112,20 @@ def register_modals(app: App, ctx: SlackContext, guard: Guard) -> None:
         if meta["mode"] == "send" and not confirmed:
             ack(response_action="errors", errors={CONFIRM_BLOCK: "Tick the box to post it."})
             return
+        if meta["mode"] == "send":
+            try:
+                refused = replies.problem(
+                    ctx.factory,
+                    ctx.config,
+                    int(meta["case_id"]),
+                    text,
+                    connector_for=ctx.connector_for,
+                )
+            except InvalidTransition as exc:
+                refused = str(exc)
+            if refused:  # checked before anything is queued; the agent edits and resubmits
+                ack(response_action="errors", errors={text_block: f"Not sent: {refused}"[:150]})
+                return
         ack()
         _submit_reply(ctx, client, body, meta, text)
 
@@ -123,28 +156,48 @@ def _first_name(client: WebClient, user: str) -> str:
 
 def _submit_reply(ctx: SlackContext, client: WebClient, body: Body, meta: Body, text: str) -> None:
     case_id, user, channel = int(meta["case_id"]), user_of(body), meta.get("channel")
-    key = f"reply:{case_id}:{body['view']['id']}"
+    template = meta.get("template")
     try:
         if meta["mode"] == "send":
-            connector = replies.sending_connector(
-                ctx.factory, ctx.config, case_id, connector_for=ctx.connector_for
+            queued = replies.queue(
+                ctx.factory, case_id, agent=user, text=text, template=template, now=ctx.now()
             )
-            replies.send(
+        else:
+            key = f"reply:{case_id}:{body['view']['id']}"
+            replies.mark_manual(
                 ctx.factory,
                 case_id,
                 agent=user,
                 text=text,
                 key=key,
-                connector=connector,
                 now=ctx.now(),
+                template=template,
             )
-        else:
-            replies.mark_manual(ctx.factory, case_id, agent=user, text=text, key=key, now=ctx.now())
+            queued = None
     except InvalidTransition as exc:
         tell(client, body, f"Nothing changed: {exc}", channel=channel)
         return
-    except ConnectorError as exc:
-        message = f"The platform refused the reply; nothing was posted: {exc}"
-        tell(client, body, message, channel=channel)
-        return
     ctx.deliver()
+    if queued is None:
+        return
+    outcome = replies.outcome(ctx.factory, queued.key)
+    if outcome is None:
+        return
+    if outcome.state == "sent":
+        ctx.deliver()  # the thread note the reply queued
+        return
+    tell(client, body, _outcome_text(outcome), channel=channel)
+
+
+def _outcome_text(outcome: replies.Outcome) -> str:
+    """What the agent is told when the reply was not posted at once."""
+    reason = escape(outcome.error or "")
+    if outcome.state == "failed":
+        return f"The platform refused the reply; nothing was posted: {reason}"
+    if outcome.state == "unknown":
+        return f"repmon cannot tell whether the reply was posted: {reason}"
+    detail = f" ({reason})" if reason else ""
+    return (
+        f"Your reply is queued and will be posted on {escape(outcome.platform)} as soon as the "
+        f"platform allows{detail}."
+    )

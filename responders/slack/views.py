@@ -35,6 +35,7 @@ class ReplyDraft:
     selected: str | None
     text: str
     channel: str | None = None
+    rules: str | None = None  # the platform's limits, when repmon posts ("send")
 
 
 def _plain(text: str) -> Block:
@@ -93,6 +94,14 @@ def reply_modal(draft: ReplyDraft) -> Block:
         }
     )
     if draft.mode == "send":
+        if draft.rules:
+            blocks.append(
+                {
+                    "type": "context",
+                    "block_id": "reply_rules",
+                    "elements": [{"type": "mrkdwn", "text": escape(draft.rules)}],
+                }
+            )
         blocks.append(
             {
                 "type": "input",
@@ -148,7 +157,9 @@ def reply_modal(draft: ReplyDraft) -> Block:
         "submit": _plain(submit),
         "close": _plain("Cancel"),
         "blocks": blocks,
-        "private_metadata": metadata(case_id=draft.case_id, mode=draft.mode, channel=draft.channel),
+        "private_metadata": metadata(
+            case_id=draft.case_id, mode=draft.mode, channel=draft.channel, template=draft.selected
+        ),
     }
 
 

@@ -16,6 +16,7 @@ import pytest
 
 from connectors import Batch, Connector, Mention, build_connector, connector_types
 from tests.connectors.contract import MALFORMED_KINDS, Harness, Item, expected, items, platform_id
+from tests.connectors.fake_connect import AppStoreConnectHarness
 from tests.connectors.harness_reddit import RedditHarness
 from tests.connectors.harness_stores import AppStoreHarness, GooglePlayHarness, RssHarness
 from tests.connectors.harness_x import XHarness
@@ -86,19 +87,21 @@ HARNESSES: dict[str, Callable[[Path], Harness]] = {
     "rss": RssHarness,
 }
 """Connector type → harness factory. Adding a connector type? Add its harness here."""
+VARIANTS: dict[str, Callable[[Path], Harness]] = {"appstore-connect": AppStoreConnectHarness}
+"""Other configurations of a type that read another API (appstore with `connect:`)."""
 
 
 # --- Fixtures and helpers ----------------------------------------------------------------------
 
 
-@pytest.fixture(params=connector_types())
+@pytest.fixture(params=[*connector_types(), *VARIANTS])
 def connector_type(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
 @pytest.fixture
 def harness(connector_type: str, tmp_path: Path) -> Harness:
-    factory = HARNESSES.get(connector_type)
+    factory = HARNESSES.get(connector_type) or VARIANTS.get(connector_type)
     if factory is None:
         pytest.fail(
             f"connector type {connector_type!r} is registered but has no contract harness: "

@@ -1,5 +1,6 @@
 """The reply modal: templates for the case's topic and language, rendered and editable; a public
-reply is posted only when the connector can, its config allows it, and the agent confirms."""
+reply is posted only when the connector can, its config allows it, and the agent confirms. A
+confirmed reply is queued in the outbox (kind `reply`) and sent by responders.platform."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from connectors import registry
 from connectors.base import ConnectorSettings, ReplyRejected
-from db.models import Reply
+from db.models import OutboxRow, Reply
 from monitor.configtypes import Strict
 from monitor.models import Batch, Mention
 from responders.slack.blocks import REPLY
@@ -202,6 +203,9 @@ def test_sending_needs_the_agents_confirmation_and_happens_once(harness_factory,
     with h.app.factory() as session:
         reply = session.scalars(select(Reply)).one()
         assert (reply.state, reply.external_id) == ("sent", "reply-1")
+        assert reply.template == "billing.es"
+        row = session.scalars(select(OutboxRow).where(OutboxRow.kind == "reply")).one()
+        assert (row.key, row.state) == (reply.idempotency_key, "sent")
     assert h.case().status == "replied"
     assert "replied publicly through repmon (reply id reply-1)" in thread_texts(h)[-1]
 
@@ -225,3 +229,93 @@ def test_non_agents_cannot_submit_a_reply(harness_factory, replying):
     response = h.dispatch(submission(view, values(view, "hola", confirm=True), user="USTRANGER"))
     assert json.loads(response.body)["response_action"] == "errors"
     assert replying.sent == [] and h.case().status == "routed"
+
+
+# --- A real platform: App Store Connect (httpx) on loopback ---------------------------------------
+
+
+@pytest.fixture
+def apple():
+    from tests.connectors.fake_connect import FakeConnect, new_key
+
+    pem, public = new_key()
+    fake = FakeConnect(public)
+    yield fake, pem
+    fake.close()
+    assert fake.server.errors == []
+
+
+def make_apple(harness_factory, apple):
+    from tests.connectors.fake_connect import KEVIN, connect_block, payload
+
+    fake, pem = apple
+    block = {
+        "name": "appstore-acme",
+        "type": "appstore",
+        "app_id": "123456789",
+        "connect": connect_block(fake.url, pem),
+        "reply": {"enabled": True},
+    }
+    h = harness_factory(connectors=[block], topics={"billing": ["factura", "reembolso"]})
+    item = payload("reviews_page1.json")["data"][0]
+    item["attributes"] = {**item["attributes"], "body": BILLING_ES, "territory": "ESP"}
+    h.app.pipeline.ingest(
+        [
+            mention(
+                KEVIN,
+                BILLING_ES,
+                source="appstore",
+                connector="appstore-acme",
+                lang="es",
+                rating=1,
+                author="maria",
+                author_name="María",
+                raw=item,
+            )
+        ]
+    )
+    h.send()
+    h.bolt()
+    h.fake.users[AGENT] = {"first_name": "Sam", "real_name": "Sam Agent"}
+    return h, fake
+
+
+def test_an_app_store_response_goes_from_the_modal_to_apple_once(harness_factory, apple):
+    h, fake = make_apple(harness_factory, apple)
+    view = open_modal(h)
+    assert view["submit"]["text"] == "Send reply"
+    rules = next(b for b in view["blocks"] if b.get("block_id") == "reply_rules")
+    assert "up to 5970 characters" in rules["elements"][0]["text"]
+
+    too_long = h.dispatch(submission(view, values(view, "x" * 5971, confirm=True), user=AGENT))
+    answer = json.loads(too_long.body)
+    assert answer["response_action"] == "errors"
+    assert "limited to 5970 characters" in answer["errors"][text_block(view)["block_id"]]
+    assert fake.posts == 0
+
+    text = "Hola María, ya te devolvimos el cobro."
+    body = submission(view, values(view, text, confirm=True), user=AGENT)
+    assert h.dispatch(body).status == 200
+    assert h.dispatch(body).status == 200  # a double submit
+    assert fake.posts == 1
+    with h.app.factory() as session:
+        reply = session.scalars(select(Reply)).one()
+        assert (reply.state, reply.template, reply.agent) == ("sent", "billing.es", AGENT)
+        assert reply.external_id == next(iter(fake.responses.values()))["data"]["id"]
+    assert h.case().status == "replied"
+    assert f"reply id {reply.external_id}" in thread_texts(h)[-1]
+
+
+def test_a_rate_limited_response_stays_queued_and_the_agent_is_told(harness_factory, apple):
+    from tests.connectors.fake_connect import payload
+    from tests.connectors.fakeserver import Reply as Answer
+
+    h, fake = make_apple(harness_factory, apple)
+    fake.next_post.append(Answer.json(payload("error_429.json"), 429, **{"Retry-After": "600"}))
+    view = open_modal(h)
+    h.dispatch(submission(view, values(view, "Hola María", confirm=True), user=AGENT))
+    with h.app.factory() as session:
+        assert session.scalars(select(Reply.state)).one() == "queued"
+    assert h.case().status == "routed"
+    told = [c["text"] for c in h.fake.calls_to("chat.postEphemeral")]
+    assert any(t.startswith("Your reply is queued and will be posted on appstore") for t in told)
