@@ -8,14 +8,15 @@ resolved | dismissed ──reopen──► routed
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from db.models import Case, CaseEvent
 from monitor.errors import InvalidTransition
 
 OPEN = frozenset({"new", "routed", "claimed", "replied", "escalated", "snoozed"})
 CLOSED = frozenset({"resolved", "dismissed"})
-OUTCOMES = frozenset({"resolved", "not_resolved", "no_action_needed"})
+OUTCOMES = frozenset({"resolved", "not_resolved", "no_action_needed", "recovered"})
+DEFAULT_WATCH = timedelta(days=7)  # config `outcomes.window`; monitor.outcomes keeps them in line
 
 # action -> (states it may start from, state it leads to)
 TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
@@ -40,8 +41,12 @@ def transition(
     note: str | None = None,
     snooze_until: datetime | None = None,
     outcome: str | None = None,
+    watch: timedelta = DEFAULT_WATCH,
 ) -> CaseEvent:
-    """Apply `action` to `case` in place and return the audit event to add to the session."""
+    """Apply `action` to `case` in place and return the audit event to add to the session.
+
+    The first reply starts the outcome loop's watch (`watch_until`, monitor.outcomes).
+    """
     try:
         allowed, target = TRANSITIONS[action]
     except KeyError:
@@ -61,6 +66,7 @@ def transition(
         case.claimed_at = case.claimed_at or at
         case.assignee = actor
     elif action == "reply":
+        case.watch_until = case.watch_until if case.replied_at else at + watch
         case.replied_at = case.replied_at or at
     elif action == "escalate":
         case.escalated_at = at
@@ -74,6 +80,8 @@ def transition(
     elif action == "reopen":
         case.closed_at = None
         case.outcome = None
+        case.reopened_count = (case.reopened_count or 0) + 1
+        case.reopened_at = at
     return CaseEvent(
         case_id=case.id,
         at=at,

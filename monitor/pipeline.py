@@ -19,8 +19,10 @@ from db.models import ConnectorState
 from db.session import transaction
 from monitor.brands import BrandMatcher
 from monitor.config import AppConfig
+from monitor.edits import StoredItem, apply_edits, find_edits
 from monitor.intake import ScoredMention, open_or_join_cases
 from monitor.models import Mention
+from monitor.outcomes import follow_ups
 from monitor.ranking import RankingPolicy, Weights, is_complaint, participation_tier, rank
 from monitor.routing import Router
 from monitor.scoring import MultiLanguageScorer, build_scorer
@@ -48,6 +50,7 @@ class BatchResult:
     negative: int = 0
     cases_opened: int = 0
     cases_joined: int = 0
+    edited: int = 0  # known reviews that came back with another rating or text
     newest: datetime | None = None
 
     def add(self, other: BatchResult) -> None:
@@ -55,6 +58,7 @@ class BatchResult:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.cases_opened += other.cases_opened
         self.cases_joined += other.cases_joined
+        self.edited += other.edited
         if other.newest and (self.newest is None or other.newest > self.newest):
             self.newest = other.newest
 
@@ -68,6 +72,7 @@ class BatchResult:
             "negative": self.negative,
             "cases_opened": self.cases_opened,
             "cases_joined": self.cases_joined,
+            "edited": self.edited,
         }
 
 
@@ -120,23 +125,47 @@ class Pipeline:
         now = self.clock()
         result = BatchResult(received=len(mentions) + skipped, skipped=skipped)
         with transaction(self.factory) as session:
-            fresh = self._drop_known(session, mentions, result)
+            fresh, edits = self._drop_known(session, mentions, result)
             scored = self._score(fresh, result)
             if scored:
                 self._store(session, scored, now, result)
+            if edits:
+                self._store_edits(session, edits, now, result)
             if cursor is not None:
                 self._save_cursor(session, cursor, result, now)
         return result
 
     def _drop_known(
         self, session: Session, mentions: list[Mention], result: BatchResult
-    ) -> list[Mention]:
+    ) -> tuple[list[Mention], list[tuple[StoredItem, Mention]]]:
+        """New mentions, and known reviews that came back edited (for the outcome loop)."""
         unique: dict[tuple[str, str], Mention] = {}
         for mention in mentions:
             unique.setdefault((mention.source, mention.external_id), mention)
         known = repository.existing_keys(session, unique)
         result.duplicates = len(mentions) - len(unique) + len(known)
-        return [m for key, m in unique.items() if key not in known]
+        edits = find_edits(session, unique, known) if known else []
+        return [m for key, m in unique.items() if key not in known], edits
+
+    def _store_edits(
+        self,
+        session: Session,
+        edits: list[tuple[StoredItem, Mention]],
+        now: datetime,
+        result: BatchResult,
+    ) -> None:
+        """Rescore edited reviews, store the new version and let the outcome loop judge it."""
+        rescored = {
+            (i.mention.source, i.mention.external_id): i
+            for i in self._score([m for _, m in edits], BatchResult())
+        }
+        pairs = [
+            (s, rescored[(s.source, s.external_id)])
+            for s, _ in edits
+            if (s.source, s.external_id) in rescored  # an edit can make a review noise
+        ]
+        result.edited = len(pairs)
+        apply_edits(session, pairs, settings=self.config.outcomes, now=now)
 
     def _score(self, mentions: list[Mention], result: BatchResult) -> list[ScoredMention]:
         scored: list[ScoredMention] = []
@@ -218,6 +247,7 @@ class Pipeline:
         result.duplicates += len(rows) - len(inserted)
         if inserted:
             result.newest = max(i.mention.created_at for i in items)
+            follow_ups(session, items, inserted, settings=self.config.outcomes, now=now)
             intake = open_or_join_cases(
                 session, items, inserted, policy=self.policy, router=self.router, now=now
             )

@@ -33,10 +33,16 @@ def upgrade() -> None:
             sa.Column("watch_until", db.base.UTCDateTime(timezone=True), nullable=True)
         )
         batch_op.create_index(batch_op.f("ix_cases_watch_until"), ["watch_until"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_replied_at"), ["replied_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_closed_at"), ["closed_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_reopened_at"), ["reopened_at"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_cases_reopened_at"))
+        batch_op.drop_index(batch_op.f("ix_cases_closed_at"))
+        batch_op.drop_index(batch_op.f("ix_cases_replied_at"))
         batch_op.drop_index(batch_op.f("ix_cases_watch_until"))
         batch_op.drop_column("watch_until")
         batch_op.drop_column("reopened_at")
