@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from db.models import Author, Case, ConnectorState, MentionRow, OutboxRow
@@ -14,32 +17,31 @@ from monitor.intake import FOLLOW_UP_REASON
 from monitor.ranking import RankingPolicy, rerank
 from monitor.records import iso
 
+#: Cases read per round trip while walking the open cases in stored-priority order.
+QUEUE_PAGE = 256
+#: Slack for the 4-decimal rounding of stored priorities when comparing against a bound.
+_SLACK = 1e-3
+Ranked = tuple[float, int, list[str], list[float]]
+
 
 def queue(
     session: Session, *, policy: RankingPolicy, now: datetime, limit: int
 ) -> list[dict[str, Any]]:
     """Open cases, highest current priority first; waiting time is re-applied at `now`.
 
-    Snoozed cases whose time has not come are left out.
+    Snoozed cases whose time has not come are left out. Re-ranking can raise a case stored at
+    priority p to at most 1 - (1 - p)(1 - weights.waiting), so cases are read in stored-priority
+    order (the status, priority index) only while an unread one could still make the top
+    `limit`: a few pages instead of every open case. That bound holds while stored priorities
+    came from the current weights; if a case read ranks higher without any waiting than it was
+    stored (the weights were raised since), every open case is re-ranked instead.
     """
-    rows = session.execute(
-        select(Case.id, Case.factors, Case.opened_at, Case.snoozed_until, Case.status).where(
-            Case.status.in_(OPEN)
-        )
-    ).all()
-    ranked: list[tuple[float, int, list[str], list[float]]] = []
-    for case_id, factors, opened_at, snoozed_until, status in rows:
-        if status == "snoozed" and snoozed_until and snoozed_until > now:
-            continue
-        created = factors.get("created_at")
-        since = datetime.fromisoformat(created) if created else opened_at
-        ranking = rerank(factors, waiting=max(now - since, timedelta(0)), policy=policy)
-        reasons, weights = ranking.reasons, ranking.weights
-        if factors.get("follow_up"):
-            reasons, weights = [*reasons, FOLLOW_UP_REASON], [*weights, 0.0]
-        ranked.append((ranking.priority, case_id, reasons, weights))
-    ranked.sort(key=lambda item: (-item[0], item[1]))
-    top = ranked[:limit]
+    if limit <= 0:
+        return []
+    top = _top_by_stored_priority(session, policy=policy, now=now, limit=limit)
+    if top is None:
+        rows = session.execute(_OPEN_CASES.where(Case.status.in_(OPEN))).all()
+        top = sorted(_reranked(rows, policy, now), key=lambda item: (-item[0], item[1]))[:limit]
     details = _details(session, [case_id for _, case_id, _, _ in top])
     return [
         {
@@ -52,6 +54,67 @@ def queue(
         for priority, case_id, reasons, weights in top
         if case_id in details
     ]
+
+
+_OPEN_CASES = select(
+    Case.id, Case.factors, Case.opened_at, Case.snoozed_until, Case.status, Case.priority
+)
+
+
+def _top_by_stored_priority(
+    session: Session, *, policy: RankingPolicy, now: datetime, limit: int
+) -> list[Ranked] | None:
+    """The top `limit` read page by page in stored-priority order; None if the bound broke."""
+    waiting = min(1.0, max(0.0, policy.weights.waiting))
+    # One backward range of the (status, priority) index per open status, merged here: no
+    # database sorts every open case first.
+    streams = [
+        session.execute(
+            select(Case.id, Case.priority)
+            .where(Case.status == status)
+            .order_by(Case.priority.desc())
+            .execution_options(yield_per=QUEUE_PAGE)
+        )
+        for status in sorted(OPEN)
+    ]
+    best: list[tuple[float, int, Ranked]] = []  # min-heap of (priority, -id, item)
+    try:
+        merged = heapq.merge(*streams, key=lambda row: -float(row.priority))
+        while page := list(itertools.islice(merged, QUEUE_PAGE)):
+            ceiling = 1.0 - (1.0 - float(page[0].priority)) * (1.0 - waiting)
+            if len(best) >= limit and ceiling + _SLACK < best[0][0]:
+                break
+            ids = [row.id for row in page]
+            open_ones = _OPEN_CASES.where(Case.id.in_(ids), Case.status.in_(OPEN))
+            rows = session.execute(open_ones).all()
+            for row in rows:
+                unwaited = rerank(row.factors, waiting=timedelta(0), policy=policy).priority
+                if unwaited > float(row.priority) + _SLACK:
+                    return None
+            for item in _reranked(rows, policy, now):
+                entry = (item[0], -item[1], item)
+                if len(best) < limit:
+                    heapq.heappush(best, entry)
+                elif entry[:2] > best[0][:2]:
+                    heapq.heapreplace(best, entry)
+    finally:
+        for stream in streams:
+            stream.close()
+    return [item for *_, item in sorted(best, key=lambda e: (-e[0], -e[1]))]
+
+
+def _reranked(rows: Sequence[Row[Any]], policy: RankingPolicy, now: datetime) -> Iterator[Ranked]:
+    for row in rows:
+        factors = row.factors
+        if row.status == "snoozed" and row.snoozed_until and row.snoozed_until > now:
+            continue
+        created = factors.get("created_at")
+        since = datetime.fromisoformat(created) if created else row.opened_at
+        ranking = rerank(factors, waiting=max(now - since, timedelta(0)), policy=policy)
+        reasons, weights = ranking.reasons, ranking.weights
+        if factors.get("follow_up"):
+            reasons, weights = [*reasons, FOLLOW_UP_REASON], [*weights, 0.0]
+        yield ranking.priority, row.id, reasons, weights
 
 
 def _details(session: Session, case_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -83,6 +146,15 @@ def _details(session: Session, case_ids: list[int]) -> dict[int, dict[str, Any]]
 
 
 STALE_OUTBOX = timedelta(minutes=15)
+
+
+def is_stale(state: ConnectorState | None, *, now: datetime, stale_after: timedelta) -> bool:
+    """Has run, but has not succeeded for `stale_after` (also used by silence alerts)."""
+    return (
+        state is not None
+        and state.last_run_at is not None
+        and (state.last_success_at is None or now - state.last_success_at > stale_after)
+    )
 
 
 def status(
@@ -120,12 +192,7 @@ def status(
                 "failures": state.consecutive_failures if state else 0,
                 "paused": bool(state and state.paused),
                 "last_error": state.last_error if state else None,
-                "stale": bool(
-                    enabled
-                    and state is not None
-                    and state.last_run_at is not None
-                    and (state.last_success_at is None or now - state.last_success_at > stale_after)
-                ),
+                "stale": enabled and is_stale(state, now=now, stale_after=stale_after),
             }
         )
     by_state = select(OutboxRow.state, func.count()).group_by(OutboxRow.state)

@@ -93,4 +93,8 @@ def status_footer(data: dict[str, Any]) -> str:
         f"schema {data['db_revision']}"
     ]
     lines += [f"needs attention: {problem}" for problem in data["needs_attention"]]
+    lines += [
+        f"open alert #{i['id']}: {i['kind']} · {i['scope']} since {i['opened_at']}"
+        for i in data.get("incidents", [])
+    ]
     return "\n".join(lines)

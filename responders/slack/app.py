@@ -45,6 +45,9 @@ def build_app(
     _register_card_actions(app, ctx, guard)
     register_modals(app, ctx, guard)
     register_commands(app, ctx, guard)
+    from responders.slack.alert_actions import register_alert_actions
+
+    register_alert_actions(app, ctx, guard)  # Acknowledge on spike/silence alerts
     return app
 
 
@@ -54,7 +57,7 @@ def _on_case(
     """Run one card action; a refused one is explained to the agent only."""
     action = body["actions"][0]
     try:
-        work(case_id_of(action["block_id"]), user_of(body), action)
+        work(case_id_of(action.get("block_id")), user_of(body), action)
     except (InvalidTransition, ValueError) as exc:
         tell(client, body, f"Nothing changed: {exc}")
         return
@@ -62,7 +65,8 @@ def _on_case(
 
 
 def _choice(action: Body) -> str:
-    return str(action["selected_option"]["value"]).partition(":")[2]
+    option = action.get("selected_option")
+    return str((option or {}).get("value") or "").partition(":")[2]
 
 
 def _register_card_actions(app: App, ctx: SlackContext, guard: Guard) -> None:
