@@ -31,6 +31,7 @@ def test_manifest_matches_the_app():
         "channels:read",
         "commands",
         "users:read",
+        "files:write",  # the report chart (monitor.reports.slack)
     } <= scopes
 
 

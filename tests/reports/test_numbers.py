@@ -1,0 +1,95 @@
+"""The daily report's figures on a hand-built day, against numbers worked out by hand
+(tests/reports/dataset.py), on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from monitor.reports import build_report, period_for
+from monitor.reports.csvfile import render_csv
+from tests.reports.dataset import DAY, EXPECTED, NOW
+
+
+def _build(app):
+    period = period_for("daily", now=NOW, on=DAY.date())
+    with app.factory() as session:
+        return build_report(session, app.config, period, now=NOW)
+
+
+def _counts(s):
+    return (s.negative, s.neutral, s.positive)
+
+
+def test_volume_sentiment_and_breakdowns_match_the_hand_computed_day(loaded):
+    app, _ = loaded
+    report = _build(app)
+    assert _counts(report.sentiment) == EXPECTED["sentiment"]
+    assert _counts(report.previous_sentiment) == EXPECTED["previous_sentiment"]
+    assert report.sentiment.net == EXPECTED["net"]
+    assert report.previous_sentiment.net == EXPECTED["previous_net"]
+    assert report.net_change == EXPECTED["net_change"]
+    for got, want in ((report.by_source, "by_source"), (report.by_lang, "by_lang")):
+        assert [(b.name, b.now.total, *_counts(b.now), b.previous_total) for b in got] == EXPECTED[
+            want
+        ]
+
+
+def test_outcomes_sla_and_unanswered_reviews_match_the_hand_computed_day(loaded):
+    app, _ = loaded
+    report = _build(app)
+    assert report.outcomes is not None
+    for name, value in EXPECTED["outcomes"].items():
+        assert getattr(report.outcomes, name) == pytest.approx(value), name
+    assert (report.sla_breaches, report.sla_unanswered) == EXPECTED["sla"]
+    assert report.unanswered_low_ratings == EXPECTED["unanswered_low_ratings"]
+
+
+def test_themes_posts_and_facts_match_the_hand_computed_day(loaded):
+    app, _ = loaded
+    report = _build(app)
+    assert [(t.topic, t.customers, t.previous, t.has_template) for t in report.themes] == (
+        EXPECTED["themes"]
+    )
+    assert [p.url.rsplit("/", 1)[1] for p in report.influential] == EXPECTED["influential"]
+    assert report.influential[0].followers == 50_000 and report.influential[0].author == "bigvoice"
+    assert [p.url.rsplit("/", 1)[1] for p in report.praise] == EXPECTED["praise"]
+    assert report.praise_count == EXPECTED["praise_count"]
+    facts = report.facts
+    assert facts.non_english_share == pytest.approx(EXPECTED["non_english_share"])
+    assert (facts.busiest_hour, facts.busiest_hour_count) == EXPECTED["busiest_hour"]
+
+
+def test_the_trend_has_one_point_per_day_of_the_last_week(loaded):
+    app, _ = loaded
+    report = _build(app)
+    assert [p.day.isoformat() for p in report.trend] == [f"2026-11-{d}" for d in range(15, 22)]
+    last, before = report.trend[-1], report.trend[-2]
+    assert (last.by_source, last.cases_opened, last.cases_closed) == EXPECTED["trend_last"]
+    assert (before.by_source, before.cases_opened, before.cases_closed) == (
+        EXPECTED["trend_previous_day"]
+    )
+    assert all(not p.by_source for p in report.trend[:-2])
+    assert _counts(last.sentiment) == EXPECTED["sentiment"]
+
+
+def test_the_csv_holds_the_same_figures_one_tidy_row_each(loaded):
+    app, _ = loaded
+    rows = list(csv.DictReader(io.StringIO(render_csv(_build(app)))))
+    assert {r["period"] for r in rows} == {"daily"}
+    assert {r["start"] for r in rows} == {"2026-11-21T00:00:00+00:00"}
+    by = {(r["section"], r["name"]): r for r in rows}
+    assert (by["volume", "mentions"]["value"], by["volume", "mentions"]["previous"]) == ("8", "3")
+    net = by["sentiment", "net"]
+    assert (net["value"], net["previous"], net["change"]) == ("-50.0", "33.3", "-83.3")
+    billing = by["theme_customers", "billing"]
+    assert (billing["value"], billing["previous"], billing["change"]) == ("2", "1", "1")
+    assert by["outcomes", "sla_breaches"]["value"] == "2"
+    assert by["outcomes", "unanswered_low_ratings"]["value"] == "2"
+    assert by["outcomes", "first_response_p90"]["value"] == "14400.0"
+    assert by["outcomes", "resolution_rate"]["value"] == "1.0"
+    assert by["source", "reddit"]["change"] == "-1"
+    assert by["language", "unknown"]["value"] == "1"
+    assert float(by["facts", "non_english_share"]["value"]) == pytest.approx(3 / 7, abs=1e-4)
