@@ -130,11 +130,11 @@ class RssConnector:
             clock=self._clock,
         )
         if fetched is None:
-            logger.info("rss %s: not modified", self.settings.name)
+            logger.debug("rss %s: not modified", self.settings.name)
             return Batch([], cursor or _dump(before, saved.get("etag"), saved.get("modified")))
         mark = before.copy()
         found, skipped, filtered = self._read(fetched.feed, before, mark)
-        logger.info(
+        logger.debug(
             "rss %s: %d new, %d filtered out, %d skipped",
             self.settings.name,
             len(found),

@@ -9,6 +9,7 @@ import re
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from types import TracebackType
 
 MASK = "***"
 _TOKEN_PATTERNS = [
@@ -19,32 +20,58 @@ _TOKEN_PATTERNS = [
 ]
 
 
+def redact(text: str, secrets: Iterable[str] = ()) -> str:
+    """`text` with known secret values and token-shaped strings masked.
+
+    Also for error text stored in the database (outbox and connector errors), which `status`
+    shows later.
+    """
+    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    for pattern, replacement in _TOKEN_PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 class RedactingFilter(logging.Filter):
-    """Replaces known secret values and token-shaped strings with *** before a record is written."""
+    """Replaces known secret values and token-shaped strings with *** before a record is written.
+
+    The message, the traceback (exception messages and chained causes), the stack and the
+    structured `fields` of a record are all redacted.
+    """
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
         self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, MASK)
-        for pattern, replacement in _TOKEN_PATTERNS:
-            text = pattern.sub(replacement, text)
-        return text
+        return redact(text, self._secrets)
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         redacted = self.redact(message)
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = self.redact(logging.Formatter().formatException(record.exc_info))
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
             record.exc_info = None
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redact(record.stack_info)
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            record.fields = {
+                k: self.redact(v) if isinstance(v, str) else v for k, v in fields.items()
+            }
         record.msg, record.args = redacted, None
         return True
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line, for log shippers; the message is already redacted."""
+    """One JSON object per line, for log shippers; the message is already redacted.
+
+    A record's `fields` (`logger.info(..., extra={"fields": {...}})`) become top-level keys, so
+    a poll or a send line carries its connector, timings and counts as data.
+    """
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
@@ -53,9 +80,14 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            entry.update({k: v for k, v in fields.items() if k not in entry})
         if record.exc_text:
             entry["exc"] = record.exc_text
-        return json.dumps(entry, ensure_ascii=False)
+        if record.stack_info:
+            entry["stack"] = record.stack_info
+        return json.dumps(entry, ensure_ascii=False, default=str)
 
 
 def setup_logging(
@@ -82,3 +114,12 @@ def setup_logging(
     handler._repmon = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(level)
+    sys.excepthook = _log_uncaught
+
+
+def _log_uncaught(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """An uncaught exception is printed through logging, so its text is redacted too."""
+    if issubclass(kind, KeyboardInterrupt):
+        sys.__excepthook__(kind, exc, tb)
+        return
+    logging.getLogger("repmon").critical("uncaught exception", exc_info=(kind, exc, tb))

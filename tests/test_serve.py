@@ -87,3 +87,36 @@ def test_serve_polls_delivers_and_stops_on_sigterm(tmp_path: Path):
     assert scalar(db, "SELECT count(*) FROM mentions") == mentions
     assert scalar(db, "SELECT count(*) FROM outbox WHERE state = 'sent'") == sent
     assert "case #" not in out.read_text()  # nothing delivered twice
+
+
+def test_a_stop_that_overruns_its_bound_ends_hard(tmp_path: Path):
+    """A poll stuck on a silent server: SIGTERM waits `--stop-timeout`, then exits anyway."""
+    import threading
+
+    from tests.connectors.fakeserver import FakeServer, Reply
+    from tests.processes import Repmon, base_config, clean_env, write_config
+
+    release = threading.Event()
+    asked = threading.Event()
+
+    def silent(_request: object) -> Reply:
+        asked.set()
+        release.wait(60)
+        return Reply(304)
+
+    server = FakeServer()
+    server.route("GET", "/feed.xml", silent)
+    connector = {"name": "news", "type": "rss", "url": f"{server.url}/feed.xml", "timeout": "60s"}
+    config = write_config(tmp_path, base_config(f"sqlite:///{tmp_path}/repmon.db", [connector]))
+    args = ["serve", "--config", str(config), "--stop-timeout", "2"]
+    serve = Repmon.start(tmp_path, "serve", args, env=clean_env())
+    try:
+        assert asked.wait(60), serve.stderr()  # the poll is in flight, waiting for the feed
+        serve.process.send_signal(signal.SIGTERM)
+        code = serve.wait(60)  # it must end by itself
+    finally:
+        release.set()
+        serve.kill()
+        server.close()
+    assert code == 1, serve.stderr()
+    assert "serve: still busy 2 s after SIGTERM; stopping hard" in serve.stderr()

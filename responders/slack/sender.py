@@ -220,7 +220,7 @@ class SlackResponder:
             metadata={"event_type": event_type, "event_payload": {"case_id": case_id, "key": key}},
         )
         ledger.finish(self._factory, key, ts=ts, digest=digest, now=self._clock())
-        logger.info("slack: posted %s in %s", key, row.channel)
+        logger.debug("slack: posted %s in %s", key, row.channel)
         return ts
 
     def _post_notes(self, case_id: int, parent: Posted) -> int:
