@@ -39,14 +39,16 @@ def iso(moment: datetime) -> str:
 def fingerprint(value: Any) -> str:
     """A short stable digest of any JSON-able value (unknown types by their str())."""
     data = json.dumps(value, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:20]
+    # surrogatepass: a JSON `\ud800` escape decodes to a lone surrogate, which plain UTF-8
+    # cannot encode; the digest of a malformed item must never fail the fetch.
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:20]
 
 
 def bounded_id(value: str) -> str:
     """The id itself, or `sha256:<digest>` when it does not fit the database column."""
     if len(value) <= MAX_ID_CHARS:
         return value
-    return "sha256:" + hashlib.sha256(value.encode("utf-8")).hexdigest()
+    return "sha256:" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass

@@ -15,6 +15,10 @@ from monitor.models import Mention
 logger = logging.getLogger(__name__)
 
 Format = Literal["jsonl", "csv"]
+CSV_FIELD_LIMIT = 32 << 20
+"""A review may be long (text is cut to MAX_TEXT_CHARS later); the csv module's default limit
+of 128 KiB per cell would reject it. The limit is process-wide, so it is only ever raised."""
+csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
 
 
 def guess_format(name: str) -> Format:
@@ -79,8 +83,9 @@ class RecordReader:
     def _iter_jsonl(self) -> Iterator[Mention | None]:
         for raw in self._stream:
             self.line_no += 1
-            if not raw.endswith(b"\n"):
-                # A line still being written (or a truncated last line): do not consume it.
+            if self._growing and not raw.endswith(b"\n"):
+                # A line still being written: do not consume it. (A finished file's cut-short
+                # last line is read, skipped and counted like any bad line.)
                 peek = raw.strip()
                 if peek and not _complete_json(peek):
                     return
@@ -122,7 +127,16 @@ class RecordReader:
                 return
             header = [h.strip() for h in header]
             self._header = header
-        for row in reader:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:  # e.g. a NUL byte, or a cell over the field size limit
+                self._bad_encoding = False
+                self._skip(f"not valid CSV ({exc})")
+                yield None
+                continue
             if self._bad_encoding:
                 self._bad_encoding = False
                 self._skip("not valid UTF-8")

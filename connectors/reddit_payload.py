@@ -56,7 +56,8 @@ class Entry:
         if self.kind == "t1":
             return str(self.fields["body"])
         title = str(self.fields["title"])
-        body = self.fields.get("selftext") or ""
+        body = self.fields.get("selftext")
+        body = body if isinstance(body, str) else ""  # a malformed body is left out, not fatal
         return f"{title}\n\n{body}" if body and body not in _GONE else title
 
 
@@ -67,10 +68,13 @@ def identity(obj: Any) -> str:
         if isinstance(ident, str) and ident:
             return f"{'t3' if isinstance(obj, Submission) else 't1'}_{ident}"
     try:
-        shape = json.dumps(_plain(obj), sort_keys=True, default=repr)
+        # A praw object's own repr needs its id, which is what may be missing: use its fields.
+        fields = vars(obj) if isinstance(obj, Submission | Comment) else obj
+        shape = json.dumps(_plain(fields), sort_keys=True, default=_safe_repr)
     except ValueError:  # a reference cycle: fall back to the type
         shape = type(obj).__name__
-    return "sha1:" + hashlib.sha1(shape.encode(), usedforsecurity=False).hexdigest()[:16]
+    digest = hashlib.sha1(shape.encode("utf-8", "surrogatepass"), usedforsecurity=False)
+    return "sha1:" + digest.hexdigest()[:16]
 
 
 def decode(obj: Any, *, now: datetime) -> Entry:
@@ -152,7 +156,15 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if value is None or isinstance(value, str | int | float | bool):
         return value
-    return repr(value)
+    return _safe_repr(value)
+
+
+def _safe_repr(value: Any) -> str:
+    """repr(), or the type's name when a half-built praw object cannot describe itself."""
+    try:
+        return repr(value)
+    except Exception:  # any failure here just means "no better name"
+        return type(value).__name__
 
 
 def _karma(author: Any) -> int | None:

@@ -63,9 +63,10 @@ def text_words(text: str) -> tuple[str, ...]:
     return tuple((_ASCII_WORD if text.isascii() else _WORD).findall(text.lower()))
 
 
-def normalize_hint(hint: str | None) -> str | None:
-    """`en-US`, `EN`, `es_419` → `en`, `en`, `es`; junk → None."""
-    if not hint:
+def normalize_hint(hint: object) -> str | None:
+    """`en-US`, `EN`, `es_419` → `en`, `en`, `es`; junk (a platform's payload may put anything
+    here, even an object) → None."""
+    if not hint or not isinstance(hint, str):
         return None
     code = hint.strip().lower().replace("_", "-").split("-", 1)[0]
     return code if len(code) == 2 and code.isalpha() else None

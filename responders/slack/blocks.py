@@ -224,11 +224,18 @@ def follow_up_text(card: CardView) -> str:
     return f"{head}:\n{quote(escape(text))}{more}"
 
 
-def case_id_of(block_id: str) -> int:
-    """The case an action belongs to, from the card's actions block id."""
-    if not block_id.startswith(CASE_BLOCK):
-        raise ValueError(f"not a repmon card action: {block_id!r}")
-    return int(block_id[len(CASE_BLOCK) :])
+def case_id_of(block_id: object) -> int:
+    """The case an action belongs to, from the card's actions block id.
+
+    Anything else (a forged or truncated payload) is a ValueError the handlers turn into a
+    polite "nothing changed"; an id no database column can hold is one too.
+    """
+    if not isinstance(block_id, str) or not block_id.startswith(CASE_BLOCK):
+        raise ValueError(f"not a repmon card action: {str(block_id)[:80]!r}")
+    digits = block_id[len(CASE_BLOCK) :]
+    if not (digits.isascii() and digits.isdigit() and 0 < int(digits) < 2**63):
+        raise ValueError(f"not a repmon case id: {digits[:80]!r}")
+    return int(digits)
 
 
 def _mrkdwn(text: str) -> Block:

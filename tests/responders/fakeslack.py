@@ -26,6 +26,7 @@ CHANNELS = {
     "care-fr": "CCAREFR01",
     "care-billing": "CCAREBILL",
     "care-escalations": "CESCALATE",
+    "care-alerts": "CALERTS01",
 }
 
 
@@ -46,7 +47,9 @@ class FakeSlack:
     opened: list[dict[str, Any]] = field(default_factory=list)
     responses: list[dict[str, Any]] = field(default_factory=list)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)  # file id -> name, bytes
     _failures: dict[str, list[Failure]] = field(default_factory=dict)
+    _stalls: dict[str, list[tuple[float, bool]]] = field(default_factory=dict)
     clock: Callable[[], float] = time.time  # Slack's clock: message ts are taken from it
     _ts: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -101,6 +104,19 @@ class FakeSlack:
         failure = Failure(status, error or default, retry_after, accept)
         self._failures.setdefault(method, []).extend([failure] * times)
 
+    def stall_next(
+        self, method: str, seconds: float, *, accept: bool = False, times: int = 1
+    ) -> None:
+        """The next `times` calls of `method` answer only after `seconds` (a client timeout);
+        with accept=True the call takes effect first (posted, but the answer came too late)."""
+        self._stalls.setdefault(method, []).extend([(seconds, accept)] * times)
+
+    def recover(self) -> None:
+        """End every queued failure and stall: the outage is over."""
+        with self._lock:
+            self._failures.clear()
+            self._stalls.clear()
+
     def calls_to(self, method: str) -> list[dict[str, Any]]:
         return [args for name, args in self.calls if name == method]
 
@@ -120,11 +136,18 @@ class FakeSlack:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         args: dict[str, Any] = dict(parse_qsl(parts.query))
-        if raw:
+        if raw and not parts.path.startswith("/upload/"):  # uploads are raw file bytes
             if (request.headers.get("Content-Type") or "").startswith("application/json"):
                 args.update(json.loads(raw))
             else:
                 args.update(parse_qsl(raw.decode()))
+        if parts.path.startswith("/upload/"):  # files.getUploadURLExternal's upload_url
+            with self._lock:
+                upload = self.uploads.get(parts.path.removeprefix("/upload/"))
+                if upload is not None:
+                    upload["data"] = raw
+            self._reply(request, 200 if upload is not None else 404, {"ok": upload is not None})
+            return
         if parts.path.startswith("/response/"):
             with self._lock:
                 self.responses.append({"path": parts.path, **args})
@@ -142,7 +165,15 @@ class FakeSlack:
             if failure is not None and not failure.accept:
                 self._fail(request, failure)
                 return
-            body = self._dispatch(method, args)
+            stalls = self._stalls.get(method)
+            stall = stalls.pop(0) if stalls else None
+            took_effect = stall is None or stall[1]
+            body = self._dispatch(method, args) if took_effect else None
+        if stall is not None:
+            time.sleep(stall[0])  # outside the lock: other calls go on meanwhile
+            if body is None:  # never took effect; the client has given up by now anyway
+                self._reply(request, 504, {"ok": False, "error": "request_timeout"})
+                return
         if failure is not None:
             self._fail(request, failure)
             return
@@ -292,6 +323,41 @@ class FakeSlack:
     def _api_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         self.published[str(args["user_id"])] = _decoded(args["view"])
         return {"ok": True, "view": {"id": "VHOME", **_decoded(args["view"])}}
+
+    def _api_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        file_id = f"F{len(self.uploads) + 1:06d}"
+        self.uploads[file_id] = {
+            "id": file_id,
+            "name": args.get("filename"),
+            "length": int(args.get("length") or 0),
+            "data": None,
+        }
+        return {"ok": True, "upload_url": f"{self.root}/upload/{file_id}", "file_id": file_id}
+
+    def _api_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        """Shares the uploaded files in `channel_id` (in `thread_ts`'s thread, if given)."""
+        shared = []
+        for item in _decoded(args.get("files")) or []:
+            upload = self.uploads.get(item.get("id"))
+            if upload is None or upload["data"] is None:
+                return {"ok": False, "error": "file_not_found"}
+            upload["title"] = item.get("title") or upload["name"]
+            shared.append({k: upload[k] for k in ("id", "name", "title")})
+        channel = self._channel_id(args.get("channel_id"))
+        if args.get("channel_id") and channel is None:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel is not None:
+            message = {
+                "type": "message",
+                "user": BOT_USER,
+                "ts": self._next_ts(),
+                "text": args.get("initial_comment") or "",
+                "files": shared,
+            }
+            if args.get("thread_ts"):
+                message["thread_ts"] = args["thread_ts"]
+            self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "files": shared}
 
     def _api_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
         user = str(args.get("user"))

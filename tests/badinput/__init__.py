@@ -1,0 +1,1 @@
+"""Bad input: fuzzed config, files, payloads and Slack requests are refused or skipped."""

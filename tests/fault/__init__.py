@@ -1,0 +1,1 @@
+"""Fault tests: crashes, outages, locks and restarts survived with exact counts."""

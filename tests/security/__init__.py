@@ -1,0 +1,1 @@
+"""Security evidence: secrets never leak, injection is neutralised, only agents act."""
