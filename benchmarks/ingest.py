@@ -1,6 +1,6 @@
 """Ingest throughput of `repmon import` against raw vaderSentiment, measured in the same run.
 
-    python -m benchmarks.ingest [--sizes 10000,100000] [--repeats 3] [--out benchmarks/results.json]
+    python -m benchmarks.ingest [--sizes 10000,100000] [--repeats 3] [--db sqlite,postgresql]
 
 For each size a deterministic file is generated (`benchmarks.generate`) into a temporary
 directory, then, `--repeats` times, interleaved so that machine drift affects both alike:
@@ -16,7 +16,8 @@ importing a one-line file the same way; its median is subtracted, and the un-sub
 are reported too. Every figure is the median of the repeats; the ratio (pipeline mentions/s ÷
 raw VADER texts/s) is what is compared against the target, since both sides move with the machine.
 The same ratio in CPU seconds (`ratio_cpu`) is reported too: it is steadier when other work
-shares the machine.
+shares the machine (on PostgreSQL it leaves out the server's own CPU time).
+Results are merged into benchmarks/results.json under "ingest", one entry per backend.
 """
 
 from __future__ import annotations
@@ -24,29 +25,33 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import re
-import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from benchmarks.common import (
+    BACKENDS,
+    RESULTS,
+    Databases,
+    child_env,
+    databases,
+    machine,
+    merge_results,
+    repmon_executable,
+    stamp,
+    write_config,
+)
+from benchmarks.common import (
+    median as _median,
+)
 from benchmarks.generate import SEED, full_text, write_jsonl
 
-ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 0.7
-#: Keys copied from the repository's config.yaml, so the benchmark scores, matches and ranks
-#: exactly as the default deployment does (connectors are left out: `import` needs none).
-CONFIG_KEYS = ("brands", "scoring", "ranking", "topics", "routing")
 _SUMMARY = re.compile(
     r"imported (?P<stored>\d+) new mentions \((?P<duplicates>\d+) already stored, "
     r"(?P<skipped>\d+) skipped as invalid, (?P<excluded>\d+) excluded as noise\); "
@@ -87,33 +92,19 @@ class SizeResult:
     scorers: dict[str, int] = field(default_factory=dict)
 
 
-def _median(values: Sequence[float]) -> float:
-    return float(statistics.median(values))
+def fresh_database(dbs: Databases, backend: str, name: str) -> tuple[str, Path]:
+    """A new empty database and a config for it; PostgreSQL's is migrated here, untimed."""
+    url = dbs.url(backend, name)
+    if backend != "sqlite":
+        from benchmarks.queue import migrate
 
-
-def repmon_executable() -> Path:
-    """The console script next to this interpreter (the venv's `repmon`)."""
-    candidate = Path(sys.executable).parent / "repmon"
-    if candidate.exists():
-        return candidate
-    raise SystemExit(f"cannot find the repmon console script next to {sys.executable}")
-
-
-def write_config(directory: Path, database: Path) -> Path:
-    """A config with the repository's brands/topics/scoring and a SQLite database of its own."""
-    base = yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))
-    data: dict[str, Any] = {"database": {"url": f"sqlite:///{database}"}}
-    data.update({key: base[key] for key in CONFIG_KEYS if key in base})
-    data["connectors"] = []
-    path = directory / f"{database.stem}.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
+        migrate(url)
+    return url, write_config(dbs.workdir / f"{name}-{backend}.yaml", url)
 
 
 def run_import(repmon: Path, file: Path, config: Path, workdir: Path) -> ChildRun:
     """Run `repmon import` and return its wall-clock time, peak RSS and summary line."""
-    env = {k: v for k, v in os.environ.items() if k not in {"REPMON_CONFIG", "DATABASE_URL"}}
-    env["COLUMNS"] = "200"  # keep rich from wrapping the summary line
+    env = child_env()
     log = workdir / "child.log"
     with log.open("wb") as sink:
         started = time.perf_counter()
@@ -149,32 +140,45 @@ def time_vader(texts: list[str]) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def scorer_counts(database: Path) -> dict[str, int]:
+def scorer_counts(url: str) -> dict[str, int]:
     """How many stored mentions each (language, scorer) pair handled, for the record."""
-    with sqlite3.connect(database) as connection:
+    from sqlalchemy import text
+
+    from db.session import make_engine
+
+    engine = make_engine(url)
+    with engine.connect() as connection:
         rows = connection.execute(
-            "SELECT coalesce(lang, '?'), scorer, count(*) FROM mentions GROUP BY 1, 2 ORDER BY 1, 2"
-        ).fetchall()
+            text(
+                "SELECT coalesce(lang, '?'), scorer, count(*) FROM mentions "
+                "GROUP BY 1, 2 ORDER BY 1, 2"
+            )
+        ).all()
+    engine.dispose()
     return {f"{lang}:{scorer}": count for lang, scorer, count in rows}
 
 
 def measure_startup(
-    repmon: Path, workdir: Path, repeats: int
+    repmon: Path, dbs: Databases, backend: str, repeats: int
 ) -> tuple[list[ChildRun], list[ChildRun]]:
     """`repmon import` of one line: into a fresh database, and again into the same one."""
+    workdir = dbs.workdir
     probe = workdir / "one.jsonl"
     probe.write_text(json.dumps(ONE_LINE, ensure_ascii=False) + "\n", encoding="utf-8")
     fresh: list[ChildRun] = []
     again: list[ChildRun] = []
-    for attempt in range(repeats):
-        database = workdir / f"startup-{attempt}.db"
-        config = write_config(workdir, database)
+    for _ in range(repeats):
+        url, config = fresh_database(dbs, backend, "startup")
         fresh.append(run_import(repmon, probe, config, workdir))
         again.append(run_import(repmon, probe, config, workdir))
+        dbs.drop(url)
     return fresh, again
 
 
-def measure_size(repmon: Path, workdir: Path, size: int, repeats: int, seed: int) -> SizeResult:
+def measure_size(
+    repmon: Path, dbs: Databases, backend: str, size: int, repeats: int, seed: int
+) -> SizeResult:
+    workdir = dbs.workdir
     file = write_jsonl(workdir / f"mentions-{size}.jsonl", size, seed)
     with file.open(encoding="utf-8") as lines:
         texts = [full_text(json.loads(line)) for line in lines]
@@ -183,16 +187,14 @@ def measure_size(repmon: Path, workdir: Path, size: int, repeats: int, seed: int
         wall, cpu = time_vader(texts)
         result.vader_seconds.append(wall)
         result.vader_cpu_seconds.append(cpu)
-        database = workdir / f"bench-{size}-{attempt}.db"
-        config = write_config(workdir, database)
+        url, config = fresh_database(dbs, backend, f"bench_{size}")
         result.import_runs.append(run_import(repmon, file, config, workdir))
         result.reimport_runs.append(run_import(repmon, file, config, workdir))
         if attempt == 0:
-            result.scorers = scorer_counts(database)
-        for leftover in workdir.glob(f"bench-{size}-{attempt}.db*"):
-            leftover.unlink()
+            result.scorers = scorer_counts(url)
+        dbs.drop(url)
         print(
-            f"  {size:>7} #{attempt + 1}: vader {result.vader_seconds[-1]:.2f} s, "
+            f"  {backend} {size:>7} #{attempt + 1}: vader {result.vader_seconds[-1]:.2f} s, "
             f"import {result.import_runs[-1].seconds:.2f} s, "
             f"re-import {result.reimport_runs[-1].seconds:.2f} s",
             file=sys.stderr,
@@ -262,39 +264,6 @@ def summarize(
     }
 
 
-def machine() -> dict[str, Any]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    try:
-        commit = (
-            subprocess.run(
-                ["git", "rev-parse", "--short", "HEAD"],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                check=False,
-            ).stdout.strip()
-            or None
-        )
-    except OSError:
-        commit = None
-    return {
-        "nproc": os.cpu_count(),
-        "cpu": cpu,
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "vaderSentiment": metadata.version("vaderSentiment"),
-        "sqlalchemy": metadata.version("SQLAlchemy"),
-        "commit": commit,
-    }
-
-
 def print_table(report: dict[str, Any]) -> None:
     start = report["startup"]
     print(
@@ -330,35 +299,28 @@ def print_table(report: dict[str, Any]) -> None:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description="repmon import throughput vs raw VADER")
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated mention counts")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.json")
-    args = parser.parse_args(argv)
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+def run(
+    dbs: Databases, backend: str, *, sizes: list[int], repeats: int, seed: int, command: str
+) -> dict[str, Any]:
+    """The whole ingest benchmark on one backend: start-up probe, then each size."""
     repmon = repmon_executable()
-    with tempfile.TemporaryDirectory(prefix="repmon-bench-") as tmp:
-        workdir = Path(tmp)
-        print(f"start-up probe ×{args.repeats}", file=sys.stderr, flush=True)
-        fresh, again = measure_startup(repmon, workdir, args.repeats)
-        startup = _median([r.seconds for r in fresh])
-        startup_again = _median([r.seconds for r in again])
-        startup_cpu = _median([r.cpu_seconds for r in fresh])
-        rows = []
-        for size in sizes:
-            print(f"size {size}", file=sys.stderr, flush=True)
-            measured = measure_size(repmon, workdir, size, args.repeats, args.seed)
-            rows.append(summarize(measured, startup, startup_again, startup_cpu))
-    report = {
-        "command": " ".join(["python -m benchmarks.ingest", *(argv or sys.argv[1:])]),
-        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    print(f"{backend}: start-up probe ×{repeats}", file=sys.stderr, flush=True)
+    fresh, again = measure_startup(repmon, dbs, backend, repeats)
+    startup = _median([r.seconds for r in fresh])
+    startup_again = _median([r.seconds for r in again])
+    startup_cpu = _median([r.cpu_seconds for r in fresh])
+    rows = []
+    for size in sizes:
+        print(f"{backend}: size {size}", file=sys.stderr, flush=True)
+        measured = measure_size(repmon, dbs, backend, size, repeats, seed)
+        rows.append(summarize(measured, startup, startup_again, startup_cpu))
+    return {
+        "command": command,
+        **stamp(),
+        "backend": backend,
         "machine": machine(),
-        "repeats": args.repeats,
-        "seed": args.seed,
+        "repeats": repeats,
+        "seed": seed,
         "target_ratio": TARGET_RATIO,
         "startup": {
             "fresh_db_seconds_median": round(startup, 3),
@@ -370,10 +332,34 @@ def main(argv: list[str] | None = None) -> None:
         },
         "sizes": rows,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print_table(report)
-    print(f"results written to {args.out}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="repmon import throughput vs raw VADER")
+    parser.add_argument("--sizes", default="10000,100000", help="comma-separated mention counts")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--db", default="sqlite", help="comma-separated: sqlite,postgresql")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    backends = [b for b in args.db.split(",") if b]
+    if unknown := set(backends) - set(BACKENDS):
+        parser.error(f"unknown --db {', '.join(sorted(unknown))}")
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
+    command = " ".join(["python -m benchmarks.ingest", *(argv or sys.argv[1:])])
+    reports = {}
+    with tempfile.TemporaryDirectory(prefix="repmon-bench-") as tmp, databases(Path(tmp)) as dbs:
+        for backend in backends:
+            reports[backend] = run(
+                dbs, backend, sizes=sizes, repeats=args.repeats, seed=args.seed, command=command
+            )
+    merge_results("ingest", reports, args.out)
+    for backend, report in reports.items():
+        print(f"== {backend}")
+        print_table(report)
+    print(f"results merged into {args.out} (ingest)")
 
 
 if __name__ == "__main__":
