@@ -260,7 +260,7 @@ class XConnector:
             raise RetriableConnectorError(f"{s.name}: unexpected response from X: {exc}") from exc
         if page.errors:
             first = page.errors[0] if isinstance(page.errors[0], dict) else {}
-            logger.debug(
+            logger.info(
                 "x %s: X reported %d partial errors with this page (first: %s)",
                 s.name,
                 len(page.errors),

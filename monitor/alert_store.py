@@ -438,6 +438,7 @@ def _evaluate_silence(
             last_success_at=state.last_success_at if state else None,
             newest_item_at=state.newest_item_at if state else None,
             failures=state.consecutive_failures if state else 0,
+            expects_flow=settings.type != "file",
         )
         stale = is_stale(state, now=at, stale_after=policy.after)
         reason = silence_reason(health, at=at, policy=policy, stale=stale)

@@ -98,6 +98,8 @@ class ConnectorHealth:
     last_success_at: datetime | None
     newest_item_at: datetime | None
     failures: int
+    # A file import is read when someone drops a file in; no new lines is not a symptom.
+    expects_flow: bool = True
 
 
 def silence_reason(
@@ -106,7 +108,8 @@ def silence_reason(
     """Why a connector counts as silent, or None.
 
     `stale` is `repmon status`'s verdict (no successful poll for `after`, monitor.queries);
-    besides that, a connector whose newest item is older than `after` has returned nothing new.
+    besides that, a connector whose newest item is older than `after` has returned nothing new
+    (except a `file` connector, whose input arrives when someone drops a file in).
     A connector that never ran, or never returned anything yet, is not judged on emptiness.
     """
     if not health.enabled or health.last_run_at is None:
@@ -116,7 +119,11 @@ def silence_reason(
         if health.failures:
             return f"failing for more than {hours} ({health.failures} failed polls in a row)"
         return f"no successful poll for more than {hours}"
-    if health.newest_item_at is not None and at - health.newest_item_at > policy.after:
+    if (
+        health.expects_flow
+        and health.newest_item_at is not None
+        and at - health.newest_item_at > policy.after
+    ):
         return f"returned nothing new for more than {hours}"
     return None
 

@@ -103,18 +103,29 @@ def run(
     if not once:
         raise _fail("use `repmon run --once` from cron; a long-running daemon is `repmon serve`")
     cfg = _load(config, verbose)
+    import threading
+
     from monitor.runner import finish_run, run_once, start_run
+    from monitor.stopping import graceful_stop
     from responders.outbox import send_pending
 
-    with _opened(cfg) as application:
+    with _opened(cfg) as application, graceful_stop(threading.Event(), label="run") as stop:
         responder = _responder(cfg, application)
         run_id = start_run(application, "run")
-        outcomes = run_once(application, force=force, only=connector or None)
+        outcomes = run_once(application, force=force, only=connector or None, stop=stop)
         from monitor.daemon import sla_tick
 
         sla = sla_tick(application)
-        if sla is not None:
+        if sla is not None and not stop.is_set():
             sla()
+        if not stop.is_set():
+            from monitor.outcomes import tick as outcomes_tick
+
+            outcomes_tick(application)  # recovered / reopened cases after replies
+        if not stop.is_set():
+            from monitor.alert_store import evaluator
+
+            evaluator(application)()  # spike and silence alerts, sent with the outbox below
         from responders.handlers import outbox_handlers
 
         sent = send_pending(
@@ -123,15 +134,20 @@ def run(
             responder,
             clock=application.clock,
             handlers=outbox_handlers(application),
+            stop=stop,
         )
         failed = [o for o in outcomes if o.status == "failed"]
         stats = {o.connector: {"status": o.status, **o.result.as_dict()} for o in outcomes}
-        finish_run(application, run_id, "partial" if failed else "ok", stats)
+        stopped = stop.is_set()  # a signal: the rest is left for the next run (exit 1)
+        status = "stopped" if stopped else "partial" if failed else "ok"
+        finish_run(application, run_id, status, stats)
     from monitor.render import outbox_line, run_summary
 
     err.print(run_summary(outcomes))
     err.print(outbox_line(sent))
-    if failed or sent.dead:
+    if stopped:
+        err.print("repmon run: stopped by a signal; what is left goes in the next run")
+    if failed or sent.dead or stopped:
         raise typer.Exit(1)
 
 
@@ -264,12 +280,16 @@ def queue(
 ) -> None:
     """Open cases, highest priority first, with the reasons for their rank."""
     from monitor.queries import queue as queue_query
+    from monitor.ranking import RankingPolicy
 
     _check_format(fmt)
     cfg = _load(config)
     with _opened(cfg) as application, application.factory() as session:
         items = queue_query(
-            session, policy=application.pipeline.policy, now=application.clock(), limit=limit
+            session,
+            policy=RankingPolicy.from_config(cfg.ranking),
+            now=application.clock(),
+            limit=limit,
         )
     if fmt == "json":
         sys.stdout.write(json.dumps(items, ensure_ascii=False, indent=2) + "\n")
@@ -277,6 +297,44 @@ def queue(
     from monitor.render import queue_table
 
     out.print(queue_table(items, limit))
+
+
+@app.command()
+def stats(
+    *,
+    period: Annotated[
+        str | None, typer.Option("--period", help="the last 7d, 24h, 4w, … (default 7d)")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--since", help="YYYY-MM-DD or ISO time")] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", help="YYYY-MM-DD (whole day) or ISO time")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="brand, source, agent or template")] = None,
+    brand: Annotated[str | None, typer.Option("--brand", help="only this brand")] = None,
+    fmt: FormatOpt = "table",
+    config: ConfigOpt = None,
+) -> None:
+    """First-response time, resolution, recovery and reopen rates (monitor.metrics)."""
+    from monitor.metrics import outcome_metrics
+    from monitor.stats_view import StatsUsageError, as_json, check_grouping, table
+    from monitor.stats_view import period as stats_period
+
+    _check_format(fmt)
+    cfg = _load(config)
+    with _opened(cfg) as application, application.factory() as session:
+        try:
+            grouping = check_grouping(by)
+            start, end = stats_period(
+                now=application.clock(), span=period, since=since, until=until
+            )
+        except StatsUsageError as exc:
+            raise _fail(str(exc)) from exc
+        rows = outcome_metrics(session, start, end, by=grouping, brand=brand)
+    if fmt == "json":
+        data = as_json(rows, start=start, end=end, by=by)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(table(rows, start=start, end=end, by=by))
 
 
 @app.command()
@@ -295,6 +353,9 @@ def status(fmt: FormatOpt = "table", config: ConfigOpt = None) -> None:
             stale_after=cfg.alerts.silence.after,
         )
         data["db_revision"] = current_revision(application.engine)
+        from monitor.alert_store import open_incidents
+
+        data["incidents"] = open_incidents(session)  # spike/silence alerts not over yet
     attention = bool(data["needs_attention"])
     if fmt == "json":
         sys.stdout.write(json.dumps(data, indent=2) + "\n")
@@ -308,36 +369,74 @@ def status(fmt: FormatOpt = "table", config: ConfigOpt = None) -> None:
 
 
 @app.command()
+def report(
+    kind: Annotated[str, typer.Argument(help="daily or weekly")],
+    *,
+    date: Annotated[
+        str | None, typer.Option("--date", help="a day in the period, YYYY-MM-DD (UTC)")
+    ] = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="folder (default ./reports/<kind>-<date>/)")
+    ] = None,
+    post: Annotated[bool, typer.Option("--post", help="also post it to Slack, once")] = False,
+    config: ConfigOpt = None,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Write summary.html, chart PNGs and summary.csv for a day or week; --post sends it."""
+    from monitor.reports.cli import run_report
+
+    cfg = _load(config, verbose)
+    with _opened(cfg) as application:
+        code = run_report(
+            application,
+            kind,
+            date=date,
+            out_dir=out_dir,
+            post=post,
+            responder=_responder(cfg, application) if post else None,
+            out=out,
+            err=err,
+        )
+    if code:
+        raise typer.Exit(code)
+
+
+@app.command()
 def serve(
     http: Annotated[
         str | None,
         typer.Option("--http", help="serve Slack over HTTP on HOST:PORT instead of Socket Mode"),
     ] = None,
+    stop_timeout: Annotated[
+        float,
+        typer.Option("--stop-timeout", min=1, help="seconds SIGTERM may take before a hard stop"),
+    ] = 30.0,
     config: ConfigOpt = None,
     verbose: VerboseOpt = 1,
 ) -> None:
     """Run continuously: connector polls, outbox and SLA jobs, and the Slack app."""
     import threading
 
-    from monitor.daemon import build_scheduler, jobs, wait_for_stop
+    from monitor.daemon import build_scheduler, jobs, shutdown, wait_for_stop
+    from monitor.stopping import graceful_stop
 
     cfg = _load(config, verbose)
-    with _opened(cfg) as application:
+    stopping = graceful_stop(threading.Event(), label="serve", bound=stop_timeout)
+    with _opened(cfg) as application, stopping as stop:
         responder = _responder(cfg, application)
         runtime = None
         if cfg.slack.enabled:
             runtime = _start_slack(cfg, application, responder, http)
         elif http:
             raise _fail("--http serves the Slack app: set slack.enabled: true first")
-        scheduler = build_scheduler(jobs(application, responder))
+        scheduler = build_scheduler(jobs(application, responder, stop=stop), stop=stop)
         scheduler.start()
         err.print(f"repmon serve: {len(scheduler.get_jobs())} jobs scheduled; Ctrl-C to stop")
         try:
-            wait_for_stop(threading.Event())
+            wait_for_stop(stop)
         finally:
-            scheduler.shutdown(wait=True)  # the batch in flight finishes; nothing new starts
-            if runtime is not None:
-                runtime.stop()
+            stop.set()  # jobs in flight end after their batch or row; nothing new starts
+            shutdown(scheduler, [runtime.stop] if runtime is not None else [])
     err.print("repmon serve: stopped")
 
 

@@ -17,6 +17,7 @@ from pydantic import (
     SerializeAsAny,
     ValidationError,
     field_validator,
+    model_validator,
 )
 
 from connectors.base import ConnectorSettings
@@ -150,20 +151,50 @@ class ReportsConfig(Strict):
 
 
 class SpikeConfig(Strict):
+    """Negative volume in the last `window` against the `baseline` windows before it."""
+
+    enabled: bool = True
     window: Duration = timedelta(hours=1)
     baseline: Duration = timedelta(days=7)
     sigma: float = Field(3.0, gt=0)
     min_count: int = Field(5, ge=1)
     cooldown: Duration = timedelta(hours=6)
+    recover_sigma: float = Field(1.0, ge=0)  # closed once a window is ≤ mean + this·σ
+    per_topic: bool = False  # one incident per (brand, topic) instead of per brand
+    samples: int = Field(5, ge=0, le=20)  # posts quoted in the alert and in each thread note
+
+    @model_validator(mode="after")
+    def _whole_windows(self) -> SpikeConfig:
+        if self.baseline < self.window * 2:
+            raise ValueError("baseline must be at least two windows long")
+        return self
 
 
 class SilenceConfig(Strict):
+    enabled: bool = True
     after: Duration = timedelta(hours=6)
 
 
 class AlertsConfig(Strict):
+    channel: str | None = Field(None, pattern=_SLACK_CHANNEL)  # default: routing.default_channel
     spike: SpikeConfig = SpikeConfig()
     silence: SilenceConfig = SilenceConfig()
+
+
+class OutcomesConfig(Strict):
+    """The outcome loop after a reply (monitor.outcomes): how long to watch, what counts as won."""
+
+    enabled: bool = True
+    window: Duration = timedelta(days=7)  # watched from the first reply for this long
+    quiet_after: Duration = timedelta(days=3)  # no further complaint this long → recovered
+    recovered_rating: int = Field(4, ge=1, le=5)  # an edited rating up to at least this
+    every: Duration = timedelta(minutes=15)  # how often `repmon serve` runs the check
+
+    @model_validator(mode="after")
+    def _quiet_inside_window(self) -> OutcomesConfig:
+        if self.quiet_after > self.window:
+            raise ValueError("quiet_after must not be longer than window")
+        return self
 
 
 class AppConfig(Strict):
@@ -179,6 +210,7 @@ class AppConfig(Strict):
     slack: SlackConfig = SlackConfig()
     reports: ReportsConfig = ReportsConfig()
     alerts: AlertsConfig = AlertsConfig()
+    outcomes: OutcomesConfig = OutcomesConfig()
     path: Path | None = None
 
     @field_validator("connectors")
@@ -215,10 +247,14 @@ def load_config(
         text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config file {file}: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{file}: not valid UTF-8 (byte {exc.start})") from exc
     try:
         data = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{file}: not valid YAML: {exc}") from exc
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
+        # PyYAML builds some values itself and lets their errors out as they are: a date
+        # like 2001-13-01 (ValueError), a `!!float abc`, nesting deeper than the stack.
+        raise ConfigError(f"{file}: not valid YAML: {type(exc).__name__}: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError(f"{file}: the top level must be a mapping of keys")
     return parse_config(data, base_dir=file.resolve().parent, path=file, env=env)

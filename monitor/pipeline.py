@@ -23,7 +23,7 @@ from monitor.edits import StoredItem, apply_edits, find_edits
 from monitor.intake import ScoredMention, open_or_join_cases
 from monitor.models import Mention
 from monitor.outcomes import follow_ups
-from monitor.ranking import RankingPolicy, Weights, is_complaint, participation_tier, rank
+from monitor.ranking import RankingPolicy, is_complaint, participation_tier, rank
 from monitor.routing import Router
 from monitor.scoring import MultiLanguageScorer, build_scorer
 from monitor.textnorm import fold_text
@@ -109,13 +109,7 @@ class Pipeline:
         )
         self.topics = TopicClassifier(config.topics)
         self.router = Router(config.routing)
-        ranking = config.ranking
-        self.policy = RankingPolicy(
-            weights=Weights(**ranking.weights.model_dump()),
-            min_priority=ranking.min_priority,
-            reach_full_at=ranking.reach_full_at,
-            waiting_full_after=ranking.waiting_full_after,
-        )
+        self.policy = RankingPolicy.from_config(config.ranking)
         self._connector_brand = {c.name: c.brand for c in config.connectors}
 
     def ingest(

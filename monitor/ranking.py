@@ -11,11 +11,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from monitor.models import Score
 from monitor.scoring.base import LOW_CONFIDENCE
 from monitor.urgency import Signal
+
+if TYPE_CHECKING:
+    from monitor.config import RankingConfig
 
 RATING_FACTOR = {1: 1.0, 2: 0.75, 3: 0.4, 4: 0.0, 5: 0.0}
 REPEAT_AFTER = 3  # complaints by one author before "repeat complainer" counts as urgency
@@ -38,6 +41,16 @@ class RankingPolicy:
     min_priority: float = 0.3
     reach_full_at: int = 1_000_000
     waiting_full_after: timedelta = timedelta(hours=24)
+
+    @classmethod
+    def from_config(cls, ranking: RankingConfig) -> RankingPolicy:
+        """The policy of `ranking` in config.yaml, without building scorers (for `queue`)."""
+        return cls(
+            weights=Weights(**ranking.weights.model_dump()),
+            min_priority=ranking.min_priority,
+            reach_full_at=ranking.reach_full_at,
+            waiting_full_after=ranking.waiting_full_after,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,6 +107,7 @@ def _health(**fields: object) -> ConnectorHealth:
         ({}, False, None),
         ({"newest_item_at": AT - timedelta(hours=7)}, False, "returned nothing new for"),
         ({"newest_item_at": None}, False, None),  # never returned anything: not judged yet
+        ({"newest_item_at": AT - timedelta(days=3), "expects_flow": False}, False, None),
         ({"failures": 4}, True, "failing for more than 6 h (4 failed polls"),
         ({}, True, "no successful poll for more than 6 h"),
         ({"last_run_at": None}, True, None),

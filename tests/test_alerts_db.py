@@ -214,11 +214,11 @@ def test_two_evaluators_never_open_two_incidents(app):
         )
 
 
-def _connector_state(app: App, **fields) -> None:
+def _connector_state(app: App, name: str = "feed", **fields) -> None:
     with transaction(app.factory) as session:
-        state = session.get(ConnectorState, "feed") or ConnectorState(
-            name="feed",
-            type="file",
+        state = session.get(ConnectorState, name) or ConnectorState(
+            name=name,
+            type="rss" if name == "feed" else "file",
             consecutive_failures=0,
             items_total=0,
             last_items=0,
@@ -238,11 +238,21 @@ def test_silence_opens_once_per_connector_and_closes_when_items_come_back(db_url
         db_url,
         tmp_path,
         alerts=ALERTS,
-        connectors=[{"name": "feed", "type": "file", "path": str(feed)}],
+        connectors=[
+            {"name": "feed", "type": "rss", "url": "http://127.0.0.1:9/feed.xml"},
+            {"name": "drop", "type": "file", "path": str(feed)},
+        ],
     )
     try:
         now = NOW
         check = lambda: evaluate(app.engine, app.factory, app.config, at=now, spikes=False)  # noqa: E731
+        _connector_state(  # a file read long ago is not a silent source
+            app,
+            name="drop",
+            last_run_at=now,
+            last_success_at=now,
+            newest_item_at=now - timedelta(days=3),
+        )
         _connector_state(
             app,
             last_run_at=now - timedelta(minutes=5),

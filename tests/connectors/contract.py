@@ -1,6 +1,5 @@
 """The connector contract's shared vocabulary: test items, the harness protocol, id mapping."""
 
-
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -58,5 +57,3 @@ def platform_id(harness: Harness, item_id: str) -> str:
 
 def expected(harness: Harness, *numbers: int) -> list[str]:
     return sorted(platform_id(harness, str(1000 + n)) for n in numbers)
-
-
