@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from db.models import Author, Case, ConnectorState, MentionRow, OutboxRow
 from monitor.cases import OPEN
+from monitor.models import Mention
 
 _IN_CHUNK = 400  # stay below SQLite's bound-parameter limit with (source, external_id) pairs
 
@@ -160,3 +161,23 @@ def connector_state(session: Session, name: str, type_name: str) -> ConnectorSta
 
 def _for_update(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def as_mention(row: MentionRow, author: Author | None) -> Mention:
+    """A stored mention in the connector API's shape (DESIGN 3.3): for `reply()` and `recheck()`."""
+    return Mention(
+        source=row.source,
+        external_id=row.external_id,
+        text=row.text,
+        created_at=row.created_at,
+        connector=row.connector,
+        url=row.url,
+        author=author.handle if author else None,
+        author_name=author.name if author else None,
+        lang=row.lang,
+        rating=row.rating,
+        title=row.title,
+        in_reply_to=row.in_reply_to,
+        metrics=dict(row.metrics or {}),
+        raw=row.raw,
+    )

@@ -297,7 +297,9 @@ def _recheck(app: App, now: datetime) -> int:
             # The poll's lock: a poll and a re-check never store the same edit twice at once.
             with try_lock(app.engine, f"connector:{settings.name}") as held:
                 if held:
-                    total += _recheck_one(app, settings, [_as_mention(m, a) for m, a in rows])
+                    total += _recheck_one(
+                        app, settings, [repository.as_mention(m, a) for m, a in rows]
+                    )
     return total
 
 
@@ -318,25 +320,6 @@ def _recheck_one(app: App, settings: ConnectorSettings, mentions: list[Mention])
             connector.close()
     app.pipeline.ingest(fresh)
     return len(fresh)
-
-
-def _as_mention(row: MentionRow, author: Author | None) -> Mention:
-    return Mention(
-        source=row.source,
-        external_id=row.external_id,
-        text=row.text,
-        created_at=row.created_at,
-        connector=row.connector,
-        url=row.url,
-        author=author.handle if author else None,
-        author_name=author.name if author else None,
-        lang=row.lang,
-        rating=row.rating,
-        title=row.title,
-        in_reply_to=row.in_reply_to,
-        metrics=dict(row.metrics or {}),
-        raw=row.raw,
-    )
 
 
 def _quiet(session: Session, settings: OutcomesConfig, now: datetime) -> list[int]:

@@ -41,6 +41,7 @@ from connectors.base import (
     SupportsReply,
 )
 from connectors.registry import build_connector
+from db import repository
 from db.models import Author, Case, MentionRow, Reply
 from db.session import transaction
 from monitor.app import App
@@ -66,26 +67,6 @@ class _Queued:
     attempted_at: datetime | None
     created_at: datetime
     mention: Mention
-
-
-def as_mention(row: MentionRow, author: Author | None) -> Mention:
-    """The stored mention in the connector API's shape (DESIGN 3.3), for `reply()`."""
-    return Mention(
-        source=row.source,
-        external_id=row.external_id,
-        text=row.text,
-        created_at=row.created_at,
-        connector=row.connector,
-        url=row.url,
-        author=author.handle if author else None,
-        author_name=author.name if author else None,
-        lang=row.lang,
-        rating=row.rating,
-        title=row.title,
-        in_reply_to=row.in_reply_to,
-        metrics=dict(row.metrics or {}),
-        raw=row.raw,
-    )
 
 
 def replied(session: Session, case: Case, agent: str, note: str, now: datetime) -> Done | None:
@@ -170,7 +151,7 @@ class PlatformReplies:
                 platform=reply.platform,
                 attempted_at=reply.attempted_at,
                 created_at=reply.created_at,
-                mention=as_mention(mention, author),
+                mention=repository.as_mention(mention, author),
             )
 
     def _look(self, connector: Any, queued: _Queued) -> tuple[str | None, str | None]:

@@ -12,34 +12,17 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from connectors.registry import build_connector
 from monitor.app import App as MonitorApp
 from monitor.config import AppConfig
-from monitor.errors import RepmonError
 from monitor.ranking import RankingPolicy
 from responders.assign import agents_of
 from responders.handlers import outbox_handlers
 from responders.outbox import Handler, send_pending
+from responders.platform import connectors_by_name
 from responders.slack.sender import SlackResponder
 from responders.templates import TemplateLibrary
 
 logger = logging.getLogger(__name__)
-
-
-def connector_lookup(config: AppConfig) -> Callable[[str], Any | None]:
-    """Connectors by name, built on first use (for replies); None if one cannot be built."""
-    built: dict[str, Any | None] = {}
-
-    def lookup(name: str) -> Any | None:
-        if name not in built:
-            try:
-                built[name] = build_connector(config.connector(name))
-            except RepmonError as exc:
-                logger.warning("slack: connector %s unavailable for replies: %s", name, exc)
-                built[name] = None
-        return built[name]
-
-    return lookup
 
 
 @dataclass
@@ -81,7 +64,7 @@ class SlackContext:
             policy=app.pipeline.policy,
             templates=TemplateLibrary.from_config(config),
             deliver_now=deliver_now,
-            connector_for=connector_for or connector_lookup(config),
+            connector_for=connector_for or connectors_by_name(config),
             agents=agents_of(config),
             handlers=outbox_handlers(app),
         )

@@ -25,11 +25,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from connectors.base import ChecksReplies, SupportsReply
 from db import repository
 from db.models import Author, Case, MentionRow, Reply
+from db.repository import as_mention
 from db.session import transaction
 from monitor.config import AppConfig
 from monitor.errors import ConfigError, InvalidTransition
 from monitor.models import Mention
-from responders.platform import KIND, REPLYABLE, as_mention, replied
+from responders.platform import KIND, REPLYABLE, replied
 from responders.slack.actions import Done, locked_case
 from responders.slack.views import ReplyDraft
 from responders.templates import TemplateLibrary
