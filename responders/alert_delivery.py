@@ -31,6 +31,7 @@ from responders.slack import ledger
 from responders.slack.alert_blocks import alert_blocks, alert_fallback, note_text
 from responders.slack.api import SlackApi
 from responders.slack.errors import SlackRetriableError
+from responders.slack.once import post_once
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -100,36 +101,19 @@ class SlackAlerts:
         blocks: list[dict[str, Any]] | None,
         digest: str | None = None,
     ) -> str:
-        """A ledger row without ts is a post that may have happened: look for it first."""
-        row = ledger.get(self._factory, key)
-        if row is not None and row.ts is not None:
-            return row.ts
-        if row is not None:
-            found = self.api.find(row.channel, key, since=row.started_at, thread_ts=thread_ts)
-            if found:
-                logger.info("slack: %s was already posted (%s); not posting again", key, found)
-                ledger.finish(self._factory, key, ts=found, digest=None, now=self._clock())
-                return found
-        else:
-            row = ledger.start(
-                self._factory,
-                key,
-                case_id=None,
-                kind="alert",
-                channel=channel,
-                thread_ts=thread_ts,
-                now=self._clock(),
-            )
-        ts = self.api.post(
-            row.channel,
+        return post_once(
+            self._factory,
+            self.api,
+            self._clock,
+            key,
+            kind="alert",
+            channel=channel,
             text=text,
+            event_type=EVENT_TYPE,
             blocks=blocks,
             thread_ts=thread_ts,
-            metadata={"event_type": EVENT_TYPE, "event_payload": {"key": key}},
+            digest=digest,
         )
-        ledger.finish(self._factory, key, ts=ts, digest=digest, now=self._clock())
-        logger.info("slack: posted %s in %s", key, row.channel)
-        return ts
 
 
 class ConsoleAlerts:

@@ -23,6 +23,7 @@ from responders.slack import ledger
 from responders.slack.api import SlackApi
 from responders.slack.blocks import clip, compact, escape, link
 from responders.slack.errors import SlackRetriableError, mapped
+from responders.slack.once import post_once
 
 logger = logging.getLogger(__name__)
 Block = dict[str, Any]
@@ -130,34 +131,17 @@ class ReportPoster:
         return {"channel": channel, "ts": ts, "file_id": file_id}
 
     def _summary(self, key: str, channel: str, payload: dict[str, Any]) -> str:
-        row = ledger.get(self._factory, key)
-        if row is not None and row.ts is not None:
-            return row.ts
-        if row is not None:
-            found = self.api.find(row.channel, key, since=row.started_at)
-            if found:
-                logger.info("slack: %s was already posted (%s); not posting again", key, found)
-                ledger.finish(self._factory, key, ts=found, digest=None, now=self._clock())
-                return found
-        else:
-            row = ledger.start(
-                self._factory,
-                key,
-                case_id=None,
-                kind="report",
-                channel=channel,
-                thread_ts=None,
-                now=self._clock(),
-            )
-        ts = self.api.post(
-            row.channel,
+        return post_once(
+            self._factory,
+            self.api,
+            self._clock,
+            key,
+            kind="report",
+            channel=channel,
             text=str(payload["text"]),
+            event_type=EVENT_TYPE,
             blocks=list(payload["blocks"]),
-            metadata={"event_type": EVENT_TYPE, "event_payload": {"key": key}},
         )
-        ledger.finish(self._factory, key, ts=ts, digest=None, now=self._clock())
-        logger.info("slack: posted %s in %s", key, row.channel)
-        return ts
 
     def _chart(self, key: str, channel: str, thread_ts: str, chart: dict[str, Any]) -> str:
         filename = str(chart["filename"])

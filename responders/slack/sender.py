@@ -31,6 +31,7 @@ from responders.slack.api import SlackApi
 from responders.slack.blocks import CardState, card_blocks, card_fallback, follow_up_text
 from responders.slack.errors import SlackRateLimited, SlackRetriableError
 from responders.slack.notes import NOTE_ACTIONS, Audience, escalation_text, note_text
+from responders.slack.once import post_once
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -191,37 +192,21 @@ class SlackResponder:
         blocks: list[dict[str, Any]] | None = None,
         digest: str | None = None,
     ) -> str:
-        """Post once: a row left without ts by an earlier attempt means "look before posting"."""
-        row = ledger.get(self._factory, key)
-        if row is not None and row.ts is not None:
-            return row.ts
-        found: str | None = None
-        if row is not None:
-            found = self.api.find(row.channel, key, since=row.started_at, thread_ts=thread_ts)
-            if found:
-                logger.info("slack: %s was already posted (%s); not posting again", key, found)
-                ledger.finish(self._factory, key, ts=found, digest=None, now=self._clock())
-                return found
-        else:
-            row = ledger.start(
-                self._factory,
-                key,
-                case_id=case_id,
-                kind=kind,
-                channel=channel,
-                thread_ts=thread_ts,
-                now=self._clock(),
-            )
-        ts = self.api.post(
-            row.channel,
+        """Post once (responders.slack.once); the metadata also names the case."""
+        return post_once(
+            self._factory,
+            self.api,
+            self._clock,
+            key,
+            kind=kind,
+            channel=channel,
             text=text,
+            event_type=event_type,
             blocks=blocks,
             thread_ts=thread_ts,
-            metadata={"event_type": event_type, "event_payload": {"case_id": case_id, "key": key}},
+            case_id=case_id,
+            digest=digest,
         )
-        ledger.finish(self._factory, key, ts=ts, digest=digest, now=self._clock())
-        logger.debug("slack: posted %s in %s", key, row.channel)
-        return ts
 
     def _post_notes(self, case_id: int, parent: Posted) -> int:
         with self._factory() as session:
