@@ -39,11 +39,14 @@ def graceful_stop(
             handler.flush()
         os._exit(HARD_EXIT)
 
+    signalled = False
+
     def handle(signum: int, _frame: FrameType | None) -> None:
-        nonlocal timer
+        nonlocal timer, signalled
         name = signal.Signals(signum).name
-        if stop.is_set():
+        if signalled:
             hard(f"second {name}")
+        signalled = True
         logger.info(
             "%s: %s received, finishing what is in flight (at most %g s)", label, name, bound
         )
@@ -56,7 +59,11 @@ def graceful_stop(
     try:
         yield stop
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
         if timer is not None:
             timer.cancel()
+        if not signalled:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        # Once a signal asked us to stop, the process is on its way out: a second signal while
+        # it closes up still means "stop hard" with the documented exit code, not death by the
+        # default handler (which would skip the log line and exit -15).
