@@ -156,11 +156,5 @@ def _edited_row(stored: StoredItem, item: ScoredMention) -> dict[str, Any]:
         "title": m.title,
         "metrics": m.metrics or None,
         "raw": raw,
-        "compound": s.compound,
-        "pos": s.pos,
-        "neu": s.neu,
-        "neg": s.neg,
-        "label": s.label,
-        "scorer": s.scorer,
-        "coverage": s.coverage,
+        **s.columns(),
     }

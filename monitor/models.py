@@ -60,6 +60,18 @@ class Score:
     confidence: float | None = None
     misrated: bool = False
 
+    def columns(self) -> dict[str, Any]:
+        """The score as the `mentions` table stores it (new mentions and edited reviews)."""
+        return {
+            "compound": self.compound,
+            "pos": self.pos,
+            "neu": self.neu,
+            "neg": self.neg,
+            "label": self.label,
+            "scorer": self.scorer,
+            "coverage": self.coverage,
+        }
+
     def as_dict(self) -> dict[str, Any]:
         """The JSON shape of `repmon score` output, rounded for humans."""
         out: dict[str, Any] = {
