@@ -7,6 +7,7 @@ exits at once: the batch in flight is one transaction, so the database rolls it 
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import signal
@@ -64,6 +65,14 @@ def graceful_stop(
         if not signalled:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        # Once a signal asked us to stop, the process is on its way out: a second signal while
-        # it closes up still means "stop hard" with the documented exit code, not death by the
-        # default handler (which would skip the log line and exit -15).
+        else:
+            # Once a signal asked us to stop, the process is on its way out: a second signal
+            # while it closes up still means "stop hard" with the documented exit code. Python
+            # puts the default handler back while the interpreter shuts down, and a signal in
+            # that window would kill it with -15; by then everything is committed, so ignore it.
+            atexit.register(_ignore_late_signals)
+
+
+def _ignore_late_signals() -> None:
+    for sig in SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)

@@ -1,5 +1,10 @@
 """SIGTERM in the middle of a big poll: the batch in flight finishes, the process exits on its
-own, and the database agrees with the cursor, so the next run stores exactly the rest."""
+own, and the database agrees with the cursor, so the next run stores exactly the rest.
+
+The fourth batch is made slow on purpose (a few 19,000-character posts take VADER seconds), so
+a signal sent once the first three batches are stored lands inside a known batch: one signal
+lets it finish (400 stored), two roll it back (300 stored), whatever the machine's load.
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ LINES = 3000
 BATCH = 100
 MIN_PRIORITY = 0.3
 ANGRY = "@acmehelp internet down for two days, worst service ever, refund me"
+SLOW_BATCH = range(3 * BATCH, 4 * BATCH)
+BEFORE_SLOW = SLOW_BATCH.start
+LONG_POST = "acme fibre is great, thanks for the quick fix at home. " * 340
 
 
 def write_input(path: Path) -> list[str]:
@@ -32,6 +40,8 @@ def write_input(path: Path) -> list[str]:
                 "lang": "en",
                 "text": f"acme fibre is great #{i}",
             }
+            if i in SLOW_BATCH and i % 10 == 0:
+                record["text"] = f"{LONG_POST}#{i}"
             if i % 25 == 0:
                 record.update(
                     text=f"{ANGRY} ({i})", author=f"angry{(i // 25) % 100}", author_followers=500
@@ -112,9 +122,9 @@ def project(db_url, tmp_path):
 
 
 def interrupt(project: Project, process: Repmon, *, signals: int = 1) -> int:
-    """Signal `process` once a tenth of the file is stored; what it had stored before exiting."""
+    """Signal `process` inside the slow batch; what it had stored before exiting."""
     try:
-        wait_for(lambda: project.stored() >= LINES // 10, what="a tenth stored")
+        wait_for(lambda: project.stored() >= BEFORE_SLOW, what="the batches before the slow one")
         process.process.send_signal(signal.SIGTERM)
         if signals == 2:  # Python runs one handler for signals that arrive together
             wait_for(lambda: "SIGTERM received" in process.stderr(), what="the first handled")
@@ -134,7 +144,7 @@ def test_sigterm_stops_run_once_after_the_batch_in_flight(project):
     assert run.process.returncode == 1, run.stderr()  # stopped early: the rest is left to do
     assert "SIGTERM received" in run.stderr() and "stopped by a signal" in run.stderr()
     (poll,) = run.events("poll")
-    assert poll["status"] == "stopped" and poll["stored"] == partial < LINES
+    assert poll["status"] == "stopped" and poll["stored"] == partial == SLOW_BATCH.stop
     project.assert_consistent()
     project.rerun_stores_exactly_the_rest(partial)
 
@@ -148,7 +158,7 @@ def test_sigterm_stops_serve_cleanly_mid_poll(project):
     assert serve.process.returncode == 0, serve.stderr()
     assert "serve: stopped in" in serve.stderr()
     (poll,) = [e for e in serve.events("poll") if e["status"] != "not_due"]
-    assert poll["status"] == "stopped" and poll["stored"] == partial < LINES
+    assert poll["status"] == "stopped" and poll["stored"] == partial == SLOW_BATCH.stop
     project.assert_consistent()
     project.rerun_stores_exactly_the_rest(partial)
 
@@ -161,6 +171,6 @@ def test_a_second_sigterm_stops_at_once_and_rolls_the_batch_back(project):
 
     assert run.process.returncode == 1, run.stderr()
     assert "second SIGTERM; stopping hard" in run.stderr()
-    assert partial < LINES
+    assert partial == BEFORE_SLOW  # the slow batch in flight was rolled back whole
     project.assert_consistent()
     project.rerun_stores_exactly_the_rest(partial)
