@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from itertools import chain, repeat
+from operator import is_, itemgetter
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import UpdateBase
 
 from db.models import Author, Case, ConnectorState, MentionRow, OutboxRow
 from monitor.cases import OPEN
@@ -24,6 +27,145 @@ def _insert(session: Session, table: Any) -> Any:
     return module.insert(table)
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A DML statement compiled for SQLite: its bind names in order and their bind processors."""
+
+    sql: str
+    names: tuple[str, ...]
+    get: Callable[[Mapping[str, Any]], tuple[Any, ...]]
+    processed: tuple[tuple[int, Callable[[Any], Any]], ...]  # (position, processor)
+    values: str  # the one VALUES row of an INSERT (repeated for multi-row RETURNING), or ""
+
+
+_PLANS: dict[Hashable, _Plan | None] = {}
+
+
+def execute_many(
+    connection: Connection, name: Hashable, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """executemany of a statement without RETURNING: one statement for all rows.
+
+    On SQLite the statement is compiled once (per `name`, which must stand for one statement,
+    and the rows' keys) and the driver gets plain tuples made with SQLAlchemy's own bind
+    processors, column by column: the same SQL and the same bound values as
+    `connection.execute(stmt, rows)`, minus its per-row parameter bookkeeping. Other databases,
+    and statements that need Python-side defaults, take the ordinary path.
+    """
+    if not rows:
+        return
+    plan = _plan(connection, name, stmt, rows)
+    params = _parameters(plan, rows) if plan is not None else None
+    if plan is None or params is None:
+        connection.execute(stmt, list(rows))
+        return
+    connection.exec_driver_sql(plan.sql, params)
+
+
+def returning_many(
+    connection: Connection, name: Hashable, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]
+) -> list[Any]:
+    """The RETURNING rows of an INSERT of many rows (order not guaranteed), as `execute_many`.
+
+    On SQLite one multi-row INSERT per page, as SQLAlchemy's "insertmanyvalues" sends: its
+    page size and bound-parameter limit, so the statements and the ids they assign are the same.
+    """
+    if not rows:
+        return []
+    plan = _plan(connection, name, stmt, rows)
+    params = _parameters(plan, rows) if plan is not None and plan.values else None
+    if plan is None or params is None:
+        return list(connection.execute(stmt, list(rows)))
+    dialect = connection.dialect
+    page = max(
+        1,
+        min(
+            dialect.insertmanyvalues_page_size,
+            dialect.insertmanyvalues_max_parameters // max(1, len(plan.names)),
+        ),
+    )
+    returned: list[Any] = []
+    for start in range(0, len(params), page):
+        chunk = params[start : start + page]
+        sql = _multi_row(plan, len(chunk))
+        flat = tuple(chain.from_iterable(chunk))
+        returned.extend(connection.exec_driver_sql(sql, flat).all())
+    return returned
+
+
+def _multi_row(plan: _Plan, count: int) -> str:
+    """The plan's INSERT with `count` placeholder rows: only `?` marks, never a value."""
+    return plan.sql.replace(plan.values, ", ".join([plan.values] * count), 1)
+
+
+def _plan(
+    connection: Connection, name: Hashable, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]
+) -> _Plan | None:
+    if connection.dialect.name != "sqlite" or len(rows) < 2:
+        return None
+    keys = tuple(rows[0])
+    key = (name, keys, connection.dialect.server_version_info)
+    if key not in _PLANS:
+        _PLANS[key] = _compile(connection, stmt, keys)
+    return _PLANS[key]
+
+
+def _compile(connection: Connection, stmt: UpdateBase, keys: tuple[str, ...]) -> _Plan | None:
+    dialect = connection.dialect
+    compiled: Any = stmt.compile(dialect=dialect, column_keys=list(keys))
+    names = tuple(compiled.positiontup or ())
+    if (
+        len(names) < 2
+        or not compiled.positional
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+        or compiled.literal_execute_params
+        or compiled.post_compile_params
+        or set(names) - set(keys)
+    ):
+        return None
+    sql: str = compiled.string
+    values = ""
+    if compiled.isinsert:
+        values = "(" + ", ".join(["?"] * len(names)) + ")"
+        if sql.count(values) != 1 or sql.count("?") != len(names):
+            values = ""  # not one plain VALUES row: no multi-row form
+    processed = []
+    for position, bind in enumerate(names):
+        processor = compiled.binds[bind].type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processed.append((position, processor))
+    return _Plan(sql, names, itemgetter(*names), tuple(processed), values)
+
+
+def _parameters(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]] | None:
+    """The rows as tuples in bind order, processed column by column (a column holding one
+    object, such as the batch's `now`, is processed once); None if a value is refused, so
+    that SQLAlchemy's own path raises its usual error."""
+    try:
+        values = list(map(plan.get, rows))
+        if not plan.processed:
+            return values
+        count = len(values)
+        columns: list[Iterable[Any]] = list(zip(*values, strict=True))
+        for position, processor in plan.processed:
+            column = cast(tuple[Any, ...], columns[position])
+            first = column[0]
+            if all(map(is_, column, repeat(first))):
+                columns[position] = repeat(processor(first), count)
+            else:
+                columns[position] = list(map(processor, column))
+        return list(zip(*columns, strict=True))
+    except Exception:  # retried through SQLAlchemy, which raises its usual error
+        return None
+
+
+_KNOWN_IDS = select(MentionRow.external_id).where(
+    MentionRow.source == bindparam("source"),
+    MentionRow.external_id.in_(bindparam("ids", expanding=True)),
+)
+
+
 def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which (source, external_id) pairs are stored already."""
     by_source: dict[str, list[str]] = {}
@@ -31,14 +173,12 @@ def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tupl
         by_source.setdefault(source, []).append(external_id)
     found: set[tuple[str, str]] = set()
     # `source = ? AND external_id IN (…)` is an index lookup; a row-value IN over both columns
-    # made SQLite scan the whole unique index for every chunk.
+    # made SQLite scan the whole unique index for every chunk. One statement with bound
+    # parameters for all chunks: no literal list to coerce and no statement to build per chunk.
     for source, ids in by_source.items():
         for start in range(0, len(ids), _IN_CHUNK):
             rows = session.scalars(
-                select(MentionRow.external_id).where(
-                    MentionRow.source == source,
-                    MentionRow.external_id.in_(ids[start : start + _IN_CHUNK]),
-                )
+                _KNOWN_IDS, {"source": source, "ids": ids[start : start + _IN_CHUNK]}
             )
             found.update((source, external_id) for external_id in rows)
     return found
@@ -85,7 +225,7 @@ def upsert_authors(
         table.c.mentions_seen,
         table.c.complaints_seen,
     )
-    result = session.connection().execute(stmt, list(rows))
+    result = returning_many(session.connection(), "upsert_authors", stmt, rows)
     return {
         (source, handle): AuthorState(author_id, followers, mentions, complaints)
         for author_id, source, handle, followers, mentions, complaints in result
@@ -107,24 +247,45 @@ def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tu
         .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
         .returning(table.c.id, table.c.source, table.c.external_id)
     )
-    result = session.connection().execute(stmt, list(rows))
+    result = returning_many(session.connection(), "insert_mentions", stmt, rows)
     return {(source, external_id): mention_id for mention_id, source, external_id in result}
 
 
-def open_cases_by_author(session: Session, author_ids: Iterable[int]) -> dict[int, Case]:
+@dataclass(frozen=True, slots=True)
+class OpenCase:
+    """The columns intake needs of an author's open case (not the ORM object: no identity map,
+    no instrumented attributes, and `reasons`/`factors` are only rewritten when re-ranked)."""
+
+    id: int
+    mention_id: int
+    priority: float
+    mention_count: int
+
+
+_CASES = Case.__table__
+_OPEN_CASES = (
+    select(
+        _CASES.c.author_id,
+        _CASES.c.id,
+        _CASES.c.mention_id,
+        _CASES.c.priority,
+        _CASES.c.mention_count,
+    )
+    .where(_CASES.c.author_id.in_(bindparam("authors", expanding=True)), _CASES.c.status.in_(OPEN))
+    .order_by(_CASES.c.opened_at)
+)
+
+
+def open_cases_by_author(session: Session, author_ids: Iterable[int]) -> dict[int, OpenCase]:
     """The newest open case of each author (a new complaint joins it instead of opening one)."""
     ids = sorted(set(author_ids))
-    found: dict[int, Case] = {}
+    found: dict[int, OpenCase] = {}
+    session.flush()  # as the ORM query's autoflush did: follow_ups may have reopened a case
     for start in range(0, len(ids), _IN_CHUNK):
-        chunk = ids[start : start + _IN_CHUNK]
-        cases = session.scalars(
-            select(Case)
-            .where(Case.author_id.in_(chunk), Case.status.in_(OPEN))
-            .order_by(Case.opened_at)
-        )
-        for case in cases:
-            if case.author_id is not None:
-                found[case.author_id] = case
+        rows = session.execute(_OPEN_CASES, {"authors": ids[start : start + _IN_CHUNK]})
+        for author_id, case_id, mention_id, priority, mention_count in rows:
+            if author_id is not None:
+                found[author_id] = OpenCase(case_id, mention_id, priority, mention_count)
     return found
 
 
@@ -136,8 +297,12 @@ def enqueue_many(session: Session, rows: list[dict[str, Any]], *, now: datetime)
         {**row, "state": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now}
         for row in rows
     ]
-    stmt = _insert(session, OutboxRow).on_conflict_do_nothing(index_elements=[OutboxRow.key])
-    session.execute(stmt, values)
+    # Core on the table, not the ORM entity: the ORM's bulk insert path costs more per row.
+    # The ORM statement autoflushed first; keep that, callers may have pending objects.
+    session.flush()
+    table = OutboxRow.__table__
+    stmt = _insert(session, table).on_conflict_do_nothing(index_elements=[table.c.key])
+    execute_many(session.connection(), "enqueue_many", stmt, values)
 
 
 def connector_state(session: Session, name: str, type_name: str) -> ConnectorState:

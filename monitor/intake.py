@@ -1,9 +1,12 @@
 """From stored complaints to cases: open one per author, or join the author's open case.
 
 Set-based, in Core rather than the ORM's unit of work: every new case of a batch is one INSERT
-… RETURNING (matched back by its first mention, which is unique), every joined case one
-executemany UPDATE, the audit events, mention links and outbox rows one statement each. The
-ORM would send one INSERT per case on SQLite, where it cannot batch RETURNING in order.
+… RETURNING (matched back by its first mention, which is unique), the joined cases one
+executemany UPDATE (two: those a follow-up re-ranked also get new reasons and factors), the
+audit events, mention links and outbox rows one statement each. The ORM would send one INSERT
+per case on SQLite, where it cannot batch RETURNING in order. Open cases are read as plain rows
+and written through db.repository's batched statements, whose per-row cost on SQLite is the
+driver's, not SQLAlchemy's parameter bookkeeping.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from db.models import Case, CaseEvent, MentionRow
 from monitor.models import Mention, Score
 from monitor.ranking import Ranking, RankingPolicy
 from monitor.routing import Router
+from monitor.urgency import Signal
 
 FOLLOW_UP_REASON = "raised by a follow-up post"
 CASES = cast(Table, Case.__table__)
@@ -39,6 +43,7 @@ class ScoredMention:
     topic: str | None = None
     author_id: int | None = None
     ranking: Ranking | None = None
+    urgency: list[Signal] | None = None  # complaints only: it feeds their ranking
 
 
 @dataclass(slots=True)
@@ -49,16 +54,32 @@ class IntakeResult:
 
 @dataclass(slots=True)
 class CaseDraft:
-    """A case being opened or joined in this batch; `id` is None until it is inserted."""
+    """A case being opened or joined in this batch; `id` is None until it is inserted.
+
+    `reasons`/`factors` of a stored case are not read (None): they are only written when a
+    follow-up re-ranks it (`reranked`), which replaces them whole.
+    """
 
     id: int | None
     mention_id: int
     priority: float
-    reasons: list[str]
-    factors: dict[str, Any]
+    reasons: list[str] | None
+    factors: dict[str, Any] | None
     mention_count: int
     row: dict[str, Any] = field(default_factory=dict)  # the other columns of a new case
     changed: bool = False
+    reranked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _RoutingProbe:
+    """What routing rules read of a case, without building a transient ORM `Case`."""
+
+    priority: float
+    lang: str | None
+    topic: str | None
+    source: str
+    brand: str | None
 
 
 def open_or_join_cases(
@@ -78,8 +99,8 @@ def open_or_join_cases(
             id=c.id,
             mention_id=c.mention_id,
             priority=c.priority,
-            reasons=list(c.reasons),
-            factors=dict(c.factors),
+            reasons=None,
+            factors=None,
             mention_count=c.mention_count,
         )
         for author_id, c in repository.open_cases_by_author(session, author_ids).items()
@@ -114,11 +135,18 @@ def _write(
     connection = session.connection()
     if opened:
         rows = [{**_columns(c), **c.row} for c in opened]
-        returned = connection.execute(insert(CASES).returning(CASES.c.id, CASES.c.mention_id), rows)
+        returned = repository.returning_many(
+            connection,
+            "intake.cases",
+            insert(CASES).returning(CASES.c.id, CASES.c.mention_id),
+            rows,
+        )
         ids = {mention_id: case_id for case_id, mention_id in returned}
         for case in opened:
             case.id = ids[case.mention_id]
-        connection.execute(
+        repository.execute_many(
+            connection,
+            "intake.events",
             insert(EVENTS),
             [
                 {
@@ -135,14 +163,30 @@ def _write(
         )
     new = {id(c) for c in opened}
     changed = [c for c in drafts if c.changed and id(c) not in new]
-    if changed:
-        connection.execute(
+    reranked = [c for c in changed if c.reranked]
+    if reranked:
+        repository.execute_many(
+            connection,
+            "intake.reranked",
             update(CASES).where(CASES.c.id == bindparam("case_id")),
-            [{"case_id": c.id, "updated_at": now, **_columns(c)} for c in changed],
+            [{"case_id": c.id, "updated_at": now, **_columns(c)} for c in reranked],
+        )
+    counted = [c for c in changed if not c.reranked]
+    if counted:
+        repository.execute_many(
+            connection,
+            "intake.counted",
+            update(CASES).where(CASES.c.id == bindparam("case_id")),
+            [
+                {"case_id": c.id, "updated_at": now, "mention_count": c.mention_count}
+                for c in counted
+            ],
         )
     link_rows = [{"mention_id": c.mention_id, "case_id": c.id} for c in opened]
     link_rows += [{"mention_id": m, "case_id": c.id} for c, m, _ in links]
-    connection.execute(
+    repository.execute_many(
+        connection,
+        "intake.links",
         update(MENTIONS)
         .where(MENTIONS.c.id == bindparam("mention_id"))
         .values(case_id=bindparam("case_id")),
@@ -188,9 +232,10 @@ def _draft(
         "lang": item.score.lang,
         "opened_at": now,
         "updated_at": now,
+        "reopened_count": 0,  # the column's default, given: no per-row default to compute
     }
-    probe = Case(**row, priority=ranking.priority)  # transient: only for the routing rules
-    row["channel"] = router.channel_for(probe, rating=m.rating)
+    probe = _RoutingProbe(ranking.priority, item.score.lang, item.topic, m.source, item.brand)
+    row["channel"] = router.channel_for(cast(Case, probe), rating=m.rating)
     return CaseDraft(
         id=None,
         mention_id=mention_id,
@@ -214,6 +259,7 @@ def _join(case: CaseDraft, item: ScoredMention, now: datetime) -> None:
     if ranking is not None and ranking.priority > case.priority:
         # The follow-up now drives the case's rank: the queue must explain it, not the opener.
         case.priority = ranking.priority
+        case.reranked = True
         case.reasons = [*ranking.reasons, FOLLOW_UP_REASON]
         case.factors = {
             **ranking.factors,

@@ -197,6 +197,8 @@ def follow_ups(
     if not mine:
         return
     earliest = min(i.mention.created_at for i in mine) - settings.window
+    if not _any_watched_since(session, earliest):
+        return  # the usual batch: no case is watched, so no author needs looking up
     watched: dict[int, Case] = {}
     author_ids = sorted({cast(int, i.author_id) for i in mine})
     for start in range(0, len(author_ids), _CHUNK):
@@ -224,6 +226,15 @@ def follow_ups(
         elif item.score.label in CALM_LABELS:
             recover(session, target, reason=f"{item.score.label} post by the author", now=now)
     session.flush()
+
+
+def _any_watched_since(session: Session, earliest: datetime) -> bool:
+    """Whether any case was replied to after `earliest` and is watched: one indexed probe
+    (`replied_at`), instead of looking every author of the batch up in IN-list chunks."""
+    probe = (
+        select(Case.id).where(Case.watch_until.is_not(None), Case.replied_at > earliest).limit(1)
+    )
+    return session.execute(probe).first() is not None
 
 
 # --- the periodic tick: watch windows, re-checks, the quiet rule --------------------------------

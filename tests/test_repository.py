@@ -1,0 +1,180 @@
+"""db.repository's batched statements send what SQLAlchemy's own executemany would have sent.
+
+On SQLite `execute_many`/`returning_many` compile once and bind plain tuples made with
+SQLAlchemy's bind processors; these tests pin that the stored bytes, the returned rows and the
+errors are those of `connection.execute(stmt, rows)`, on both backends.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+import pytest
+from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.exc import StatementError
+
+from db import repository
+from db.models import MentionRow, OutboxRow
+from db.session import transaction
+from monitor.app import App
+from tests.support import NOW, make_config
+
+MENTIONS = MentionRow.__table__
+OUTBOX = OutboxRow.__table__
+PARIS = timezone(timedelta(hours=1))
+
+
+def _row(external_id: str, **fields: Any) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "source": "x",
+        "external_id": external_id,
+        "connector": "import",
+        "brand": "Acme",
+        "url": None,
+        "text": "Acme « déjà » ✓",
+        "title": None,
+        "author_id": None,
+        "lang": "fr",
+        "rating": None,
+        "in_reply_to": None,
+        "created_at": NOW - timedelta(hours=int(external_id[-1])),
+        "fetched_at": NOW,  # one object in every row: processed once
+        "metrics": None,
+        "raw": {"id": external_id[-1], "nested": {"ü": [1, 2.5, None, True]}},
+        "compound": -0.5,
+        "pos": 0.0,
+        "neu": 0.5,
+        "neg": 0.5,
+        "label": "negative",
+        "scorer": "vader",
+        "coverage": None,
+        "topic": None,
+        "priority": None,
+        "reasons": None,
+        "case_id": None,
+    }
+    row.update(fields)
+    return row
+
+
+def _rows(prefix: str) -> list[dict[str, Any]]:
+    return [
+        _row(f"{prefix}1", metrics={"likes": 3}, reasons=["a", "b"], priority=0.5),
+        _row(f"{prefix}2", created_at=datetime(2026, 11, 22, 9, 30, 1, 5, tzinfo=PARIS)),
+        _row(f"{prefix}3", metrics={}, raw=None),
+        _row(f"{prefix}4", reasons=[]),
+    ]
+
+
+def _stored(app: App, prefix: str) -> list[tuple[Any, ...]]:
+    """The rows as the database holds them (text on SQLite, not decoded by SQLAlchemy)."""
+    with app.engine.connect() as connection:
+        columns = [c for c in MENTIONS.c if c.name not in {"id", "external_id"}]
+        if app.engine.dialect.name == "sqlite":
+            selected = select(*(c.cast(MENTIONS.c.text.type) for c in columns))
+        else:
+            selected = select(*columns)
+        stmt = selected.where(MENTIONS.c.external_id.like(f"{prefix}%")).order_by(MENTIONS.c.id)
+        return [tuple(r) for r in connection.execute(stmt)]
+
+
+def _mentions_insert(session: Any) -> Any:
+    """insert_mentions' statement, for SQLAlchemy's own executemany."""
+    return (
+        repository._insert(session, MENTIONS)
+        .on_conflict_do_nothing(index_elements=[MENTIONS.c.source, MENTIONS.c.external_id])
+        .returning(MENTIONS.c.id, MENTIONS.c.source, MENTIONS.c.external_id)
+    )
+
+
+@pytest.fixture
+def app(db_url: str, tmp_path: Any) -> Any:
+    application = App.open(make_config(db_url, tmp_path), upgrade=True)
+    yield application
+    application.close()
+
+
+def test_insert_mentions_stores_and_returns_what_sqlalchemy_would(app: App) -> None:
+    with transaction(app.factory) as session:
+        ours = repository.insert_mentions(session, _rows("a"))
+        theirs = session.connection().execute(_mentions_insert(session), _rows("b")).all()
+    assert sorted(ours) == [("x", f"a{i}") for i in range(1, 5)]
+    assert len(theirs) == 4
+    assert _stored(app, "a") == _stored(app, "b")
+
+
+def test_only_rows_actually_inserted_come_back(app: App) -> None:
+    with transaction(app.factory) as session:
+        first = repository.insert_mentions(session, _rows("a")[:2])
+    with transaction(app.factory) as session:
+        again = repository.insert_mentions(session, _rows("a"))
+    assert set(first) == {("x", "a1"), ("x", "a2")}
+    assert set(again) == {("x", "a3"), ("x", "a4")}
+    assert not set(first.values()) & set(again.values())
+
+
+def test_rows_beyond_one_page_go_in_several_statements(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app.engine.dialect, "insertmanyvalues_page_size", 3)
+    rows = [_row(f"p{i}") for i in range(8)]
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(app.engine, "before_cursor_execute", seen)
+    with transaction(app.factory) as session:
+        inserted = repository.insert_mentions(session, rows)
+    event.remove(app.engine, "before_cursor_execute", seen)
+    inserts = [s for s in statements if s.startswith("INSERT INTO mentions")]
+    assert [s.count("), (") + 1 for s in inserts] == [3, 3, 2]  # as SQLAlchemy pages them
+    if app.engine.dialect.name == "sqlite":  # the compiled plan was used, not the fallback
+        version = app.engine.dialect.server_version_info
+        assert repository._PLANS[("insert_mentions", tuple(rows[0]), version)] is not None
+    assert sorted(inserted) == sorted(("x", f"p{i}") for i in range(8))
+    with app.factory() as session:
+        ids = session.scalars(select(MentionRow.id).order_by(MentionRow.external_id)).all()
+    assert [inserted[("x", f"p{i}")] for i in range(8)] == ids
+
+
+def test_execute_many_updates_as_sqlalchemy_would(app: App) -> None:
+    with transaction(app.factory) as session:
+        ids = repository.insert_mentions(session, _rows("a") + _rows("b"))
+        stmt = update(MENTIONS).where(MENTIONS.c.id == bindparam("mention_id"))
+        changes = [
+            {"mention_id": ids[("x", f"{prefix}{i}")], "topic": f"t{i}", "raw": raw}
+            for prefix in "ab"
+            for i, raw in ((1, {"é": 1}), (2, None), (3, [1.5]), (4, "s"))
+        ]
+        repository.execute_many(session.connection(), "test.update", stmt, changes[:4])
+        session.connection().execute(stmt, changes[4:])
+    assert _stored(app, "a") == _stored(app, "b")
+
+
+def _outbox(key: str, **fields: Any) -> dict[str, Any]:
+    at = datetime(2026, 1, 1, tzinfo=UTC)
+    row = {"key": key, "kind": "card", "case_id": None, "payload": {"k": key}, "state": "pending"}
+    return {**row, "attempts": 0, "next_attempt_at": at, "created_at": at, **fields}
+
+
+def test_a_refused_value_raises_sqlalchemys_error(app: App) -> None:
+    naive = [_row("n1"), _row("n2", created_at=datetime(2026, 11, 22, 9, 0))]
+    with pytest.raises(StatementError, match="naive datetime"), transaction(app.factory) as s:
+        repository.insert_mentions(s, naive)
+    rows = [_outbox("o1"), _outbox("o2", created_at=datetime(2026, 1, 1))]
+    with pytest.raises(StatementError, match="naive datetime"), transaction(app.factory) as s:
+        repository.execute_many(s.connection(), "test.refused", insert(OUTBOX), rows)
+
+
+def test_same_plan_name_with_other_keys_compiles_again(app: App) -> None:
+    stmt = insert(OUTBOX)
+    with transaction(app.factory) as session:
+        connection = session.connection()
+        repository.execute_many(connection, "test.plan", stmt, [_outbox("k1"), _outbox("k2")])
+        repository.execute_many(
+            connection, "test.plan", stmt, [_outbox(k, last_error="e") for k in ("k3", "k4")]
+        )
+        errors = session.scalars(select(OutboxRow.last_error).order_by(OutboxRow.key)).all()
+    assert errors == [None, None, "e", "e"]
