@@ -32,6 +32,37 @@ class BrandMatcher:
         ]
         self._by_name = {rule.name: rule for rule in self._rules}
 
+    def match(
+        self, folded_text: str, text: str, connector_brand: str | None = None
+    ) -> tuple[str | None, bool, str]:
+        """`brand_of`, `is_excluded` and `scoring_text` in one call, for `folded_text` =
+        `fold_text(text)`: the text is split into words once, and the competitor check
+        reuses the folded text instead of folding it again.
+
+        Returns (brand, excluded, text to score); an excluded mention's text is `text` as is.
+        """
+        brand = connector_brand or None
+        if brand is None:
+            for rule in self._rules:
+                if rule.keywords is not None and rule.keywords.contains(folded_text):
+                    brand = rule.name
+                    break
+            else:
+                brand = self._rules[0].name if self._rules else None
+        for rule in self._rules:
+            if (
+                (brand is None or rule.name == brand)
+                and rule.exclude is not None
+                and rule.exclude.contains(folded_text)
+            ):
+                return brand, True, text
+        own = self._by_name.get(brand or "")
+        if own is None or own.keywords is None or own.competitors is None:
+            return brand, False, text
+        if not own.competitors.contains(folded_text):
+            return brand, False, text  # what about_brand returns when no competitor is named
+        return brand, False, about_brand(text, own.keywords, own.competitors)
+
     def scoring_text(self, text: str, brand: str | None) -> str:
         """The part of `text` that is about `brand` when it also names a competitor."""
         rule = self._by_name.get(brand or "")
@@ -43,13 +74,13 @@ class BrandMatcher:
         if connector_brand:
             return connector_brand
         for rule in self._rules:
-            if rule.keywords is not None and rule.keywords.search(folded_text):
+            if rule.keywords is not None and rule.keywords.contains(folded_text):
                 return rule.name
         return self._rules[0].name if self._rules else None
 
     def is_excluded(self, folded_text: str, brand: str | None) -> bool:
         for rule in self._rules:
             applies = brand is None or rule.name == brand
-            if applies and rule.exclude is not None and rule.exclude.search(folded_text):
+            if applies and rule.exclude is not None and rule.exclude.contains(folded_text):
                 return True
         return False

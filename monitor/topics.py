@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from monitor.textnorm import KeywordMatcher, bounded_count, keyword_pattern, tokens_of
+from monitor.textnorm import (
+    KeywordMatcher,
+    bounded_count,
+    keyword_pattern,
+    phrase_head,
+    tokenized,
+)
 
 _TOKEN_CACHE_LIMIT = 200_000
 
@@ -26,7 +32,7 @@ class TopicClassifier:
         self._names = [name for name, _ in matchers]
         self._matchers: list[KeywordMatcher] = [matcher for _, matcher in matchers]
         self._phrases = [
-            (index, phrase, is_stem)
+            (index, phrase, is_stem, phrase_head(phrase))
             for index, matcher in enumerate(self._matchers)
             for phrase, is_stem in matcher.phrases
         ]
@@ -37,14 +43,18 @@ class TopicClassifier:
             return None
         hits = [0] * len(self._names)
         cache = self._token_topics
-        for token in tokens_of(folded_text):
-            topics = cache.get(token)
-            if topics is None:
-                topics = self._topics_of_token(token)
+        words, present = tokenized(folded_text)
+        try:
+            found = list(map(cache.__getitem__, words))
+        except KeyError:
+            found = [
+                cache[token] if token in cache else self._topics_of_token(token) for token in words
+            ]
+        for topics in filter(None, found):
             for index in topics:
                 hits[index] += 1
-        for index, phrase, is_stem in self._phrases:
-            if phrase in folded_text:
+        for index, phrase, is_stem, head in self._phrases:
+            if (head is None or head in present) and phrase in folded_text:
                 hits[index] += bounded_count(folded_text, phrase, is_stem)
         best = max(range(len(hits)), key=hits.__getitem__)  # first of equals wins
         return self._names[best] if hits[best] else None

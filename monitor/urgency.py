@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.textnorm import keyword_pattern, tokens_of
+from monitor.textnorm import keyword_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,14 +137,24 @@ _CAPS_WORD = re.compile(r"\b[A-ZÁÉÍÓÚÑÀÂÇÈÊËÎÏÔÛÙÜ]{3,}\b")
 _BANGS = re.compile(r"[!¡]{3,}")
 
 
+_CAPS_RUN = re.compile(r"[A-ZÁÉÍÓÚÑÀÂÇÈÊËÎÏÔÛÙÜ]{3}")
+
+
 def signals(text: str, folded_text: str) -> list[Signal]:
     """Every signal present, strongest first."""
-    tokens = tokens_of(folded_text)
     found = [
         signal
         for signal, matcher in _MATCHERS
-        if matcher is not None and matcher.search(folded_text, tokens)
+        if matcher is not None and matcher.contains(folded_text)
     ]
-    if _BANGS.search(text) or len(_CAPS_WORD.findall(text)) >= 3:
+    if _shouting(text):
         found.append(SHOUTING)
     return sorted(found, key=lambda s: s.weight, reverse=True)
+
+
+def _shouting(text: str) -> bool:
+    """Three !/¡ in a row, or three words in capitals; the cheap substring and run checks
+    rule out most texts before the word-boundary regex runs."""
+    if "!!!" in text or ("¡" in text and _BANGS.search(text)):
+        return True
+    return _CAPS_RUN.search(text) is not None and len(_CAPS_WORD.findall(text)) >= 3

@@ -1,9 +1,10 @@
 """Which scorer answers for which language; adding a language means adding a pack.
 
-English is scored by vaderSentiment itself (`VaderScorer`, compound untouched), wrapped only to
-report `coverage`. Every other language is VADER's algorithm (`engine.PackScorer`) over a
-`LanguagePack`: to add one, write `monitor/scoring/packs/<code>.py` defining `PACK` and list the
-code in `packs.PACK_CODES` — nothing here changes (see packs/README.md).
+English is scored by vaderSentiment's algorithm (`VaderScorer` over `vader.FastAnalyzer`, a port
+whose scores equal the library's bit for bit), wrapped only to report `coverage`. Every other
+language is VADER's algorithm (`engine.PackScorer`) over a `LanguagePack`: to add one, write
+`monitor/scoring/packs/<code>.py` defining `PACK` and list the code in `packs.PACK_CODES` —
+nothing here changes (see packs/README.md).
 """
 
 from __future__ import annotations

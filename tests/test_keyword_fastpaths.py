@@ -1,0 +1,159 @@
+"""The fast keyword paths give the answers of the plain ones they replace.
+
+`KeywordMatcher.contains` vs `search`, `BrandMatcher.match` vs its three methods, the topic and
+shouting checks vs straightforward versions, on texts built to hit word boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from monitor.brands import BrandMatcher
+from monitor.textnorm import (
+    _bounded,
+    fold_text,
+    keyword_pattern,
+    phrase_head,
+    tokenized,
+    tokens_of,
+)
+from monitor.topics import TopicClassifier
+from monitor.urgency import _BANGS, _CAPS_WORD, _shouting
+
+KEYWORDS = [
+    "acme",
+    "@acmehelp",
+    "#acme",
+    "acme mobile",
+    "t-mobile",
+    "voda*",
+    "wile e. coyote",
+    "acme of",
+    "sue you",
+    "60 millions",
+    "changer d'operateur",
+    "-z",
+    "'s good",
+    "no signal*",
+    "refund",
+    "señal",
+]
+PIECES = [
+    *(k.rstrip("*") for k in KEYWORDS),
+    "vodafone",
+    "refunds",
+    "acmes",
+    "mobile",
+    "t",
+    "e",
+    "z",
+    "s",
+    "good",
+    "x_y",
+    "ÉTÉ",
+    "LOL",
+    "WTF",
+    "NOOO",
+    "but",
+]
+SEPARATORS = [" ", " ", "", ", ", ". ", "-", "'", "@", "#", "_", "!", "!!!", "¡", "\n", "é"]
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    parts = draw(st.lists(st.sampled_from(PIECES), max_size=10))
+    return "".join(p + draw(st.sampled_from(SEPARATORS)) for p in parts)
+
+
+keyword_lists = st.lists(st.sampled_from(KEYWORDS), min_size=1, max_size=6)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(texts(), keyword_lists, st.booleans())
+def test_contains_is_search_found(text, keywords, prefix):
+    matcher = keyword_pattern(keywords, prefix=prefix)
+    assert matcher is not None
+    folded = fold_text(text)
+    assert matcher.contains(folded) == (matcher.search(folded) is not None)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(texts())
+def test_tokenized_is_tokens_of(text):
+    folded = fold_text(text)
+    words, present = tokenized(folded)
+    assert list(words) == tokens_of(folded)
+    assert present == set(words)
+    assert tokenized(folded) == (words, present)  # remembered, same answer
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(texts(), st.sampled_from([k.rstrip("*") for k in KEYWORDS]), st.booleans())
+def test_a_bounded_phrase_has_its_head_among_the_tokens(text, phrase, is_stem):
+    folded = fold_text(text)
+    head = phrase_head(phrase)
+    if head is None:
+        return
+    starts = [m.start() for m in re.finditer(f"(?={re.escape(phrase)})", folded)]
+    if any(_bounded(folded, start, len(phrase), is_stem) for start in starts):
+        assert head in tokens_of(folded)
+
+
+BRANDS = [
+    (
+        "Acme",
+        ["acme", "@acmehelp", "acme mobile"],
+        ["acme of", "wile e. coyote"],
+        ["voda*", "t-mobile"],
+    ),
+    ("Other", ["refund", "t-mobile"], ["'s good"], []),
+]
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(texts(), st.sampled_from([None, "", "Acme", "Other", "Unknown"]))
+def test_match_is_the_three_methods(text, connector_brand):
+    matcher = BrandMatcher(BRANDS)
+    folded = fold_text(text)
+    brand = matcher.brand_of(folded, connector_brand)
+    excluded = matcher.is_excluded(folded, brand)
+    expected = (brand, excluded, text if excluded else matcher.scoring_text(text, brand))
+    assert matcher.match(folded, text, connector_brand) == expected
+
+
+def test_match_with_no_brands():
+    assert BrandMatcher([]).match("acme", "Acme") == (None, False, "Acme")
+
+
+def reference_topic(classifier: TopicClassifier, folded: str) -> str | None:
+    hits = [0] * len(classifier._names)
+    for token in tokens_of(folded):
+        for index, matcher in enumerate(classifier._matchers):
+            hits[index] += matcher.matches_token(token)
+    for index, matcher in enumerate(classifier._matchers):
+        for phrase, is_stem in matcher.phrases:
+            start = folded.find(phrase)
+            while start != -1:
+                hits[index] += _bounded(folded, start, len(phrase), is_stem)
+                start = folded.find(phrase, start + 1)
+    best = max(range(len(hits)), key=hits.__getitem__)
+    return classifier._names[best] if hits[best] else None
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(texts())
+def test_topic_is_the_plain_count(text):
+    classifier = TopicClassifier(
+        {"a": ["acme", "t-mobile", "'s good"], "b": ["refund", "no signal", "voda"], "c": ["-z"]}
+    )
+    folded = fold_text(text)
+    assert classifier.topic_of(folded) == reference_topic(classifier, folded)
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(texts())
+def test_shouting_is_the_two_regexes(text):
+    assert _shouting(text) == bool(_BANGS.search(text) or len(_CAPS_WORD.findall(text)) >= 3)
