@@ -7,7 +7,7 @@ outbox rows, so a crash at any point leaves either all of a batch or none of it.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,14 +21,14 @@ from monitor.brands import BrandMatcher
 from monitor.config import AppConfig
 from monitor.edits import StoredItem, apply_edits, find_edits
 from monitor.intake import ScoredMention, open_or_join_cases
-from monitor.models import Mention
+from monitor.models import Mention, Score
 from monitor.outcomes import follow_ups
 from monitor.ranking import RankingPolicy, is_complaint, participation_tier, rank
 from monitor.routing import Router
 from monitor.scoring import MultiLanguageScorer, build_scorer
 from monitor.textnorm import fold_text
 from monitor.topics import TopicClassifier
-from monitor.urgency import signals
+from monitor.urgency import Signal, signals
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -77,6 +77,66 @@ class BatchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class Analysis:
+    """What the steps that need no database learned about one mention."""
+
+    brand: str | None
+    folded: str
+    score: Score
+    complaint: bool
+    topic: str | None
+    urgency: list[Signal] | None  # complaints only: it feeds their ranking
+
+
+Key = tuple[str, str]
+#: Analyses computed ahead (by `monitor.parallel`), by (source, external_id); None is noise.
+Analyses = Mapping[Key, Analysis | None]
+
+
+class Analyzer:
+    """normalize → brand/noise → language → score → topic and urgency: no database, no clock.
+
+    Pure, so `monitor.parallel` can run it in worker processes ahead of storage; the pipeline
+    runs it inline for whatever was not analysed ahead.
+    """
+
+    def __init__(self, config: AppConfig, scorer: MultiLanguageScorer | None = None) -> None:
+        self.scorer = scorer or build_scorer(
+            config.scoring.languages,
+            negative_threshold=config.scoring.negative_threshold,
+            positive_threshold=config.scoring.positive_threshold,
+        )
+        self.brands = BrandMatcher(
+            [(b.name, b.keywords, b.exclude, b.competitors) for b in config.brands]
+        )
+        self.topics = TopicClassifier(config.topics)
+        self._connector_brand = {c.name: c.brand for c in config.connectors}
+
+    def analyze(self, mention: Mention) -> Analysis | None:
+        """The analysis of one mention, or None when the brand's `exclude` terms drop it."""
+        full_text = f"{mention.title}. {mention.text}" if mention.title else mention.text
+        folded = fold_text(full_text)
+        brand, excluded, scoring_text = self.brands.match(
+            folded, full_text, self._connector_brand.get(mention.connector)
+        )
+        if excluded:
+            return None
+        score = self.scorer.score(scoring_text, lang=mention.lang, rating=mention.rating)
+        complaint = is_complaint(score, mention.rating)
+        return Analysis(
+            brand=brand,
+            folded=folded,
+            score=score,
+            complaint=complaint,
+            topic=self.topics.topic_of(folded),
+            urgency=signals(mention.text, folded) if complaint else None,
+        )
+
+    def analyze_many(self, mentions: list[Mention]) -> list[Analysis | None]:
+        return [self.analyze(mention) for mention in mentions]
+
+
+@dataclass(frozen=True, slots=True)
 class CursorUpdate:
     """The connector position to save together with the batch."""
 
@@ -99,28 +159,29 @@ class Pipeline:
         self.config = config
         self.factory = factory
         self.clock = clock
-        self.scorer = scorer or build_scorer(
-            config.scoring.languages,
-            negative_threshold=config.scoring.negative_threshold,
-            positive_threshold=config.scoring.positive_threshold,
-        )
-        self.brands = BrandMatcher(
-            [(b.name, b.keywords, b.exclude, b.competitors) for b in config.brands]
-        )
-        self.topics = TopicClassifier(config.topics)
+        self.analyzer = Analyzer(config, scorer)
+        self.scorer = self.analyzer.scorer
         self.router = Router(config.routing)
         self.policy = RankingPolicy.from_config(config.ranking)
-        self._connector_brand = {c.name: c.brand for c in config.connectors}
 
     def ingest(
-        self, mentions: list[Mention], *, cursor: CursorUpdate | None = None, skipped: int = 0
+        self,
+        mentions: list[Mention],
+        *,
+        cursor: CursorUpdate | None = None,
+        skipped: int = 0,
+        analyses: Analyses | None = None,
     ) -> BatchResult:
-        """Store one batch (and the cursor after it) in a single transaction."""
+        """Store one batch (and the cursor after it) in a single transaction.
+
+        `analyses` are results of `Analyzer.analyze` computed ahead; mentions without one are
+        analysed here.
+        """
         now = self.clock()
         result = BatchResult(received=len(mentions) + skipped, skipped=skipped)
         with transaction(self.factory) as session:
             fresh, edits = self._drop_known(session, mentions, result)
-            scored = self._score(fresh, result)
+            scored = self._score(fresh, result, analyses)
             if scored:
                 self._store(session, scored, now, result)
             if edits:
@@ -161,21 +222,32 @@ class Pipeline:
         result.edited = len(pairs)
         apply_edits(session, pairs, settings=self.config.outcomes, now=now)
 
-    def _score(self, mentions: list[Mention], result: BatchResult) -> list[ScoredMention]:
+    def _score(
+        self, mentions: list[Mention], result: BatchResult, analyses: Analyses | None = None
+    ) -> list[ScoredMention]:
         scored: list[ScoredMention] = []
+        analyze = self.analyzer.analyze
         for mention in mentions:
-            full_text = f"{mention.title}. {mention.text}" if mention.title else mention.text
-            folded = fold_text(full_text)
-            brand = self.brands.brand_of(folded, self._connector_brand.get(mention.connector))
-            if self.brands.is_excluded(folded, brand):
+            key = (mention.source, mention.external_id)
+            if analyses is not None and key in analyses:
+                analysis = analyses[key]
+            else:
+                analysis = analyze(mention)
+            if analysis is None:
                 result.excluded += 1
                 continue
-            score = self.scorer.score(
-                self.brands.scoring_text(full_text, brand), lang=mention.lang, rating=mention.rating
+            result.negative += analysis.complaint
+            scored.append(
+                ScoredMention(
+                    mention,
+                    analysis.brand,
+                    analysis.folded,
+                    analysis.score,
+                    analysis.complaint,
+                    topic=analysis.topic,
+                    urgency=analysis.urgency,
+                )
             )
-            complaint = is_complaint(score, mention.rating)
-            result.negative += complaint
-            scored.append(ScoredMention(mention, brand, folded, score, complaint))
         return scored
 
     def _store(
@@ -186,7 +258,6 @@ class Pipeline:
         for item in items:
             m, s = item.mention, item.score
             author = authors.get((m.source, m.author)) if m.author else None
-            item.topic = self.topics.topic_of(item.folded)
             item.author_id = author.id if author else None
             if item.complaint:
                 followers = m.author_followers
@@ -196,7 +267,7 @@ class Pipeline:
                     s,
                     rating=m.rating,
                     followers=followers,
-                    urgency=signals(m.text, item.folded),
+                    urgency=item.urgency or [],
                     author_complaints=author.complaints_seen if author else 0,
                     waiting=max(now - m.created_at, timedelta(0)),
                     policy=self.policy,

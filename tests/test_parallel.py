@@ -1,0 +1,193 @@
+"""Analysis ahead in worker processes (`monitor.parallel`): the same database as inline, in order,
+errors surfaced, and no worker outlives a killed importer."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from benchmarks.common import write_config
+from benchmarks.generate import write_jsonl
+from connectors.filereader import RecordReader
+from monitor.app import App
+from monitor.config import load_config
+from monitor.parallel import AheadIngest, Work, available_workers
+from monitor.pipeline import Analyzer, BatchResult
+from tests.processes import wait_for
+
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
+LINES = 3_000
+BATCH = 250
+#: Columns that record when this process ran, not what it decided.
+WALL_CLOCK = {"fetched_at", "created_at_db"}
+TABLES = {
+    "mentions": "source, external_id",
+    "authors": "source, handle",
+    "cases": "id",
+    "case_events": "id",
+    "outbox": "key",
+}
+
+pytestmark = pytest.mark.skipif(available_workers() == 0, reason="needs fork (Linux)")
+
+
+def import_with(
+    workers: int, file: Path, config: Path, *, batch: int = BATCH
+) -> tuple[list[BatchResult], dict[str, list[dict[str, Any]]]]:
+    """Import `file` in-process with a fixed clock; every batch's result and every table."""
+    application = App.open(load_config(config), clock=lambda: NOW, upgrade=True)
+    try:
+        with file.open("rb") as stream:
+            reader = RecordReader(stream, fmt="jsonl", connector="import", label=file.name)
+
+            def batches() -> Iterator[Work[int]]:
+                while not reader.eof:
+                    before = reader.skipped
+                    mentions = reader.read(batch)
+                    yield Work(mentions, reader.skipped - before, reader.offset)
+
+            with AheadIngest(application.pipeline, workers=workers) as ahead:
+                results = [result for _offset, result in ahead.run(batches())]
+        with application.engine.connect() as connection:
+            tables = {
+                table: [
+                    {k: v for k, v in row._mapping.items() if k not in WALL_CLOCK}
+                    for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY {order}"))
+                ]
+                for table, order in TABLES.items()
+            }
+    finally:
+        application.engine.dispose()
+    return results, tables
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    return write_jsonl(tmp_path / "mentions.jsonl", LINES, seed=7)
+
+
+def test_two_workers_store_exactly_what_the_inline_import_stores(
+    generated, tmp_path, db_url, request
+):
+    if db_url.startswith("postgresql"):
+        other_url = request.getfixturevalue("pg_database_factory")()
+    else:
+        other_url = f"sqlite:///{tmp_path}/b.db"
+    inline = import_with(0, generated, write_config(tmp_path / "a.yaml", db_url))
+    ahead = import_with(2, generated, write_config(tmp_path / "b.yaml", other_url))
+
+    inline_results, inline_tables = inline
+    ahead_results, ahead_tables = ahead
+    assert [r.as_dict() for r in ahead_results] == [r.as_dict() for r in inline_results]
+    assert sum(r.received for r in inline_results) == LINES
+    for table in TABLES:
+        assert ahead_tables[table] == inline_tables[table], table
+    # The comparison means something: the file made cases, joins and cards.
+    assert len(inline_tables["cases"]) > 50
+    assert sum(r.cases_joined for r in inline_results) > 50
+    assert sum(r.excluded for r in inline_results) > 0
+
+
+def stored_count(config: Path) -> int:
+    application = App.open(load_config(config), upgrade=False)
+    with application.engine.connect() as connection:
+        count = connection.execute(text("SELECT count(*) FROM mentions")).scalar_one()
+    application.engine.dispose()
+    return int(count)
+
+
+def test_a_worker_error_fails_the_import_and_keeps_the_batches_stored_before(
+    generated, tmp_path, monkeypatch
+):
+    """The analyzer is broken for one text (in the workers too: they are forked after this)."""
+    lines = generated.read_text(encoding="utf-8").splitlines(keepends=True)
+    before = tmp_path / "before.jsonl"
+    before.write_text("".join(lines[: 7 * BATCH]), encoding="utf-8")
+    expected_config = write_config(tmp_path / "e.yaml", f"sqlite:///{tmp_path}/e.db")
+    import_with(0, before, expected_config)
+    marker = "POISON-PILL"
+    poisoned = 7 * BATCH + 3
+    lines[poisoned] = lines[poisoned].replace('"text": "', f'"text": "{marker} ', 1)
+    generated.write_text("".join(lines), encoding="utf-8")
+    analyze = Analyzer.analyze
+
+    def broken(self: Analyzer, mention: Any) -> Any:
+        if mention.text.startswith(marker):
+            raise RuntimeError("analyzer bug")
+        return analyze(self, mention)
+
+    monkeypatch.setattr(Analyzer, "analyze", broken)
+    config = write_config(tmp_path / "c.yaml", f"sqlite:///{tmp_path}/c.db")
+
+    with pytest.raises(RuntimeError, match="analyzer bug"):
+        import_with(2, generated, config)
+
+    # Batches 0-6 were committed, in order; the poisoned batch and everything after were not.
+    assert stored_count(config) == stored_count(expected_config) > 6 * BATCH
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # pid (comm) state ppid …; comm may contain spaces, so split after the last ")".
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
+def test_workers_die_with_a_killed_importer(generated, tmp_path):
+    big = write_jsonl(tmp_path / "big.jsonl", 4 * LINES, seed=8)  # long enough to be killed
+    config = write_config(tmp_path / "k.yaml", f"sqlite:///{tmp_path}/k.db")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "monitor",
+            "import",
+            str(big),
+            "--workers",
+            "2",
+            "--config",
+            str(config),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: len(children_of(process.pid)) >= 2, seconds=60, what="two workers")
+        workers = children_of(process.pid)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+        wait_for(lambda: not any(alive(pid) for pid in workers), seconds=10, what="workers gone")
+    finally:
+        if process.poll() is None:
+            process.kill()
+        for pid in children_of(process.pid):
+            os.kill(pid, signal.SIGKILL)
