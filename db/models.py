@@ -44,8 +44,8 @@ class MentionRow(Base):
     __tablename__ = "mentions"
     __table_args__ = (
         UniqueConstraint("source", "external_id"),
-        Index(None, "created_at"),
-        Index(None, "created_at", "source", "lang", "label"),  # report trends, index-only
+        # Report trends read this index only; it also serves created_at alone (0009).
+        Index(None, "created_at", "source", "lang", "label"),
         Index(None, "label", "created_at"),
         Index(None, "brand", "created_at"),
         Index(None, "case_id"),
