@@ -176,6 +176,10 @@ def summary_rows(name: str, results: dict[str, Any]) -> list[Row]:
             )
         elif name == "memory":
             base = r["baseline_one_line_peak_rss_mib"]
+            langid = r.get("baseline_langid_peak_rss_mib")
+            baseline = f"1-line import {base:.0f} MiB"
+            if langid:
+                baseline += f" ({langid:.0f} MiB if it loads py3langid)"
             for s in r["sizes"]:
                 rows.append(
                     (
@@ -183,7 +187,7 @@ def summary_rows(name: str, results: dict[str, Any]) -> list[Row]:
                         backend,
                         f"{s['size']:,} lines: import peak RSS",
                         _f(s["peak_rss_mib"], ".0f", " MiB"),
-                        f"1-line import {base:.0f} MiB",
+                        baseline,
                         _f(s["peak_rss_mib"] / base, ".2f"),
                     )
                 )

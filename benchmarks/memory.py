@@ -8,11 +8,17 @@ the same command on a one-line file: what the interpreter, imports and scorers t
 input is read. Memory that does not grow with the input is the target (the reader streams 1,000
 lines per batch), so the figure to read is `growth_mib` from the one-line import. One run per
 size: peak RSS does not depend on load from other processes the way time does.
+
+A second one-line import, of a text the word votes cannot place, loads py3langid's model
+(`baseline_langid_peak_rss_mib`): a one-time cost that any import pays once a single such text
+comes up, however long the file. The generated 10k and 100k files hold no such text and the 1M
+file exactly one, so without this row the model's load reads as growth with the input size.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import tempfile
 import time
@@ -32,15 +38,41 @@ from benchmarks.common import (
 from benchmarks.generate import SEED, write_jsonl
 from benchmarks.ingest import ONE_LINE, fresh_database, run_import
 
+#: No language hint, and words that vote for no language clearly: detection needs py3langid.
+LANGID_LINE = {key: value for key, value in ONE_LINE.items() if key != "lang"} | {
+    "external_id": "2",
+    "text": "@acmehelp Pago 600 megas y me llegan 36. 😡",
+}
+
+
+def needs_langid(text: str) -> bool:
+    """Whether detecting `text` loads py3langid (the word votes may come to place it one day)."""
+    from monitor.language import LanguageDetector
+
+    detector = LanguageDetector(["en", "es", "fr"])
+    asked: list[bool] = []
+
+    def model() -> object:
+        asked.append(True)
+        raise LookupError
+
+    detector._model = model  # type: ignore[method-assign]
+    with contextlib.suppress(LookupError):
+        detector.detect(text)
+    return bool(asked)
+
 
 def measure_backend(
-    dbs: Databases, backend: str, files: dict[int, Path], probe: Path
+    dbs: Databases, backend: str, files: dict[int, Path], probe: Path, langid_probe: Path
 ) -> dict[str, Any]:
     repmon = repmon_executable()
     url, config = fresh_database(dbs, backend, "memory_probe")
     baseline = run_import(repmon, probe, config, dbs.workdir)
     dbs.drop(url)
     base_mib = baseline.max_rss_kib / 1024
+    url, config = fresh_database(dbs, backend, "memory_langid")
+    langid_mib = run_import(repmon, langid_probe, config, dbs.workdir).max_rss_kib / 1024
+    dbs.drop(url)
     rows = []
     for size, file in files.items():
         url, config = fresh_database(dbs, backend, f"memory_{size}")
@@ -59,7 +91,12 @@ def measure_backend(
             }
         )
         log(f"memory/{backend}: {size:,} lines → peak RSS {mib:.0f} MiB")
-    return {**stamp(), "baseline_one_line_peak_rss_mib": round(base_mib, 1), "sizes": rows}
+    return {
+        **stamp(),
+        "baseline_one_line_peak_rss_mib": round(base_mib, 1),
+        "baseline_langid_peak_rss_mib": round(langid_mib, 1),
+        "sizes": rows,
+    }
 
 
 def run(
@@ -67,12 +104,19 @@ def run(
 ) -> dict[str, Any]:
     probe = dbs.workdir / "memory-one.jsonl"
     probe.write_text(json.dumps(ONE_LINE, ensure_ascii=False) + "\n", encoding="utf-8")
+    langid_probe = dbs.workdir / "memory-langid.jsonl"
+    if not needs_langid(str(LANGID_LINE["text"])):
+        log("memory: the py3langid probe's text no longer needs py3langid; pick another")
+    langid_probe.write_text(json.dumps(LANGID_LINE, ensure_ascii=False) + "\n", encoding="utf-8")
     files = {}
     for size in sizes:
         log(f"memory: generating {size:,} mentions")
         files[size] = write_jsonl(dbs.workdir / f"memory-{size}.jsonl", size, seed)
     try:
-        return {backend: measure_backend(dbs, backend, files, probe) for backend in backends}
+        return {
+            backend: measure_backend(dbs, backend, files, probe, langid_probe)
+            for backend in backends
+        }
     finally:
         for file in files.values():
             file.unlink(missing_ok=True)
