@@ -163,7 +163,7 @@ def import_(
         typer.Option(
             min=-1,
             max=64,
-            help="processes scoring ahead of storage; -1: one per CPU for inputs over 1 MiB",
+            help="processes scoring ahead of storage; -1: CPUs - 1 (min. 1) for inputs over 1 MiB",
         ),
     ] = -1,
     config: ConfigOpt = None,
@@ -255,12 +255,12 @@ def _settled_for_bulk() -> Iterator[None]:
 
 
 def _import_workers(requested: int, size: int | None) -> int:
-    from monitor.parallel import available_workers
+    from monitor.parallel import available_workers, default_workers
 
     if requested >= 0:
         return requested if available_workers() else 0
     small = size is not None and size < AHEAD_MIN_BYTES
-    return 0 if small else available_workers()
+    return 0 if small else default_workers()
 
 
 @app.command()

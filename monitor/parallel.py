@@ -49,6 +49,16 @@ def available_workers() -> int:
         return os.cpu_count() or 1
 
 
+def default_workers() -> int:
+    """One worker per CPU but the one the storing process needs, and at least one.
+
+    Storing is the slower side (on 2 CPUs, 1 worker imported 20,000 mentions as fast as 2 and
+    left the storing process a CPU of its own), so more workers than that only wait.
+    """
+    cpus = available_workers()
+    return max(1, cpus - 1) if cpus else 0
+
+
 @dataclass(frozen=True, slots=True)
 class Work(Generic[Tag]):
     """One batch to store: the mentions, how many lines were skipped reading them, a tag."""
