@@ -127,7 +127,8 @@ def summary_rows(name: str, results: dict[str, Any]) -> list[Row]:
                         backend,
                         f"{s['size']:,} mentions: import mentions/s",
                         _f(s["pipeline_mentions_per_s"]),
-                        f"raw VADER {_f(s['vader_texts_per_s'])} texts/s",
+                        f"raw VADER {_f(s['vader_texts_per_s'])} texts/s "
+                        f"(repmon's port {_f(s.get('port_texts_per_s'))})",
                         _f(s["ratio"], ".2f"),
                     )
                 )

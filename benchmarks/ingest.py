@@ -5,6 +5,8 @@
 For each size a deterministic file is generated (`benchmarks.generate`) into a temporary
 directory, then, `--repeats` times, interleaved so that machine drift affects both alike:
 
+* repmon's English scorer alone, `FastAnalyzer().polarity_scores` (a result-identical port of
+  vaderSentiment's; `port_speedup` says how much faster than the library it is on these texts);
 * raw VADER: `SentimentIntensityAnalyzer().polarity_scores` over the same texts (title + ". " +
   text when there is a title, as the pipeline scores them), already in memory, in this process;
 * the pipeline: the real CLI, `repmon import FILE --config CFG`, in a fresh subprocess against a
@@ -87,6 +89,7 @@ class SizeResult:
     file_bytes: int
     vader_seconds: list[float] = field(default_factory=list)
     vader_cpu_seconds: list[float] = field(default_factory=list)
+    port_seconds: list[float] = field(default_factory=list)
     import_runs: list[ChildRun] = field(default_factory=list)
     reimport_runs: list[ChildRun] = field(default_factory=list)
     scorers: dict[str, int] = field(default_factory=dict)
@@ -128,11 +131,14 @@ def run_import(repmon: Path, file: Path, config: Path, workdir: Path) -> ChildRu
     return ChildRun(seconds, cpu, int(usage.ru_maxrss), summary)
 
 
-def time_vader(texts: list[str]) -> tuple[float, float]:
-    """Wall and CPU seconds for `polarity_scores` over every text (analyzer built beforehand)."""
+def time_vader(texts: list[str], *, port: bool = False) -> tuple[float, float]:
+    """Wall and CPU seconds for `polarity_scores` over every text (analyzer built beforehand):
+    vaderSentiment's own, or with `port` repmon's result-identical `FastAnalyzer`."""
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-    analyzer = SentimentIntensityAnalyzer()
+    from monitor.scoring.vader import FastAnalyzer
+
+    analyzer = FastAnalyzer() if port else SentimentIntensityAnalyzer()
     score = analyzer.polarity_scores
     started, cpu = time.perf_counter(), time.process_time()
     for text in texts:
@@ -187,6 +193,7 @@ def measure_size(
         wall, cpu = time_vader(texts)
         result.vader_seconds.append(wall)
         result.vader_cpu_seconds.append(cpu)
+        result.port_seconds.append(time_vader(texts, port=True)[0])
         url, config = fresh_database(dbs, backend, f"bench_{size}")
         result.import_runs.append(run_import(repmon, file, config, workdir))
         result.reimport_runs.append(run_import(repmon, file, config, workdir))
@@ -232,6 +239,9 @@ def summarize(
         "size": n,
         "file_bytes": result.file_bytes,
         "vader_texts_per_s": round(vader_rate, 1),
+        # What the English scorer runs (same scores): how much of the ratio is the port's.
+        "port_texts_per_s": round(n / _median(result.port_seconds), 1),
+        "port_speedup": round(_median(result.vader_seconds) / _median(result.port_seconds), 2),
         "pipeline_seconds_median": round(wall, 3),
         "pipeline_mentions_per_s": pipeline_rate,
         "pipeline_mentions_per_s_with_startup": pipeline_rate_raw,
@@ -255,6 +265,7 @@ def summarize(
         "raw": {
             "vader_seconds": [round(s, 3) for s in result.vader_seconds],
             "vader_cpu_seconds": [round(s, 3) for s in result.vader_cpu_seconds],
+            "port_seconds": [round(s, 3) for s in result.port_seconds],
             "import_cpu_seconds": [round(r.cpu_seconds, 3) for r in result.import_runs],
             "import_seconds": [round(r.seconds, 3) for r in result.import_runs],
             "import_max_rss_kib": [r.max_rss_kib for r in result.import_runs],

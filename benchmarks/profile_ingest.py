@@ -70,7 +70,11 @@ def profile(size: int, backend: str, seed: int = SEED) -> dict[str, Any]:
         started = time.perf_counter()
         profiler.enable()
         try:
-            app(["import", str(file), "--config", str(config)], standalone_mode=False)
+            # Inline: a worker's analysis would be invisible to this process's profiler.
+            app(
+                ["import", str(file), "--workers", "0", "--config", str(config)],
+                standalone_mode=False,
+            )
         finally:
             profiler.disable()
         total = time.perf_counter() - started
