@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import repeat
 
@@ -98,11 +98,7 @@ class KeywordMatcher:
         words = tokens if tokens is not None else _TOKEN.findall(folded_text)
         hits = [w for w in words if w in self._exact or (self._stems and w.startswith(self._stems))]
         for phrase, is_stem in self._phrases:
-            start = folded_text.find(phrase)
-            while start != -1:
-                if _bounded(folded_text, start, len(phrase), is_stem):
-                    hits.append(phrase)
-                start = folded_text.find(phrase, start + 1)
+            hits.extend(phrase for _ in _occurrences(folded_text, phrase, is_stem))
         return hits
 
     def contains(self, folded_text: str) -> bool:
@@ -120,11 +116,8 @@ class KeywordMatcher:
         for phrase, is_stem, head in self._headed:
             if head is not None and head not in present:
                 continue
-            start = folded_text.find(phrase)
-            while start != -1:
-                if _bounded(folded_text, start, len(phrase), is_stem):
-                    return True
-                start = folded_text.find(phrase, start + 1)
+            if next(_occurrences(folded_text, phrase, is_stem), None) is not None:
+                return True
         return False
 
     def search(self, folded_text: str, tokens: list[str] | None = None) -> str | None:
@@ -134,11 +127,8 @@ class KeywordMatcher:
             if word in self._exact or (self._stems and word.startswith(self._stems)):
                 return word
         for phrase, is_stem in self._phrases:
-            start = folded_text.find(phrase)
-            while start != -1:
-                if _bounded(folded_text, start, len(phrase), is_stem):
-                    return phrase
-                start = folded_text.find(phrase, start + 1)
+            if next(_occurrences(folded_text, phrase, is_stem), None) is not None:
+                return phrase
         return None
 
 
@@ -164,6 +154,15 @@ def bounded_count(folded_text: str, phrase: str, is_stem: bool) -> int:
         count += _bounded(folded_text, start, len(phrase), is_stem)
         start = folded_text.find(phrase, start + 1)
     return count
+
+
+def _occurrences(text: str, phrase: str, is_stem: bool) -> Iterator[int]:
+    """Where `phrase` occurs in `text` as keywords match: not glued to a word (see `_bounded`)."""
+    start = text.find(phrase)
+    while start != -1:
+        if _bounded(text, start, len(phrase), is_stem):
+            yield start
+        start = text.find(phrase, start + 1)
 
 
 def _bounded(text: str, start: int, length: int, is_stem: bool) -> bool:
