@@ -135,7 +135,9 @@ class MentionRecord(BaseModel):
     author: Opt = None
     author_name: Opt = None
     author_followers: Annotated[
-        Annotated[int, Field(ge=0)] | None, BeforeValidator(_blank_to_none)
+        # The column is a BIGINT: a larger count is a bad line, not an import that dies at INSERT.
+        Annotated[int, Field(ge=0, le=2**63 - 1)] | None,
+        BeforeValidator(_blank_to_none),
     ] = None
     lang: Opt = None
     rating: Annotated[Annotated[int, Field(ge=1, le=5)] | None, BeforeValidator(_blank_to_none)] = (

@@ -179,6 +179,7 @@ def test_bad_lines_are_skipped_counted_and_logged_with_their_line_numbers(projec
         json.dumps(good[3]),
         json.dumps({"source": "x", "external_id": "no-date", "text": "acme"}),  # line 6
         json.dumps(good[4]),
+        json.dumps({**good[0], "external_id": "huge", "author_followers": 2**63}),  # line 8
     ]
     path = project.folder / "mixed.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -187,9 +188,10 @@ def test_bad_lines_are_skipped_counted_and_logged_with_their_line_numbers(projec
 
     assert result.returncode == 1, result.stderr
     assert sorted(stored_keys(project.db)) == sorted(("x", f"g{i}") for i in range(5))
-    assert re.search(r"\b2 skipped", result.stderr), result.stderr
+    assert re.search(r"\b3 skipped", result.stderr), result.stderr
     assert re.search(r"line 3 skipped: not valid JSON", result.stderr), result.stderr
     assert re.search(r"line 6 skipped: created_at", result.stderr), result.stderr
+    assert re.search(r"line 8 skipped: author_followers", result.stderr), result.stderr
     assert "line 1 " not in result.stderr and "line 7 " not in result.stderr
 
 
