@@ -35,39 +35,24 @@ class BrandMatcher:
     def match(
         self, folded_text: str, text: str, connector_brand: str | None = None
     ) -> tuple[str | None, bool, str]:
-        """`brand_of`, `is_excluded` and `scoring_text` in one call, for `folded_text` =
-        `fold_text(text)`: the text is split into words once, and the competitor check
-        reuses the folded text instead of folding it again.
+        """(brand, excluded, text to score) in one call, for `folded_text` = `fold_text(text)`;
+        an excluded mention's text is `text` as is."""
+        brand = self.brand_of(folded_text, connector_brand)
+        if self.is_excluded(folded_text, brand):
+            return brand, True, text
+        return brand, False, self.scoring_text(text, brand, folded_text=folded_text)
 
-        Returns (brand, excluded, text to score); an excluded mention's text is `text` as is.
+    def scoring_text(self, text: str, brand: str | None, *, folded_text: str | None = None) -> str:
+        """The part of `text` that is about `brand` when it also names a competitor.
+
+        With `folded_text` (= `fold_text(text)`, already at hand in the pipeline) a text that
+        names no competitor is returned without folding it again.
         """
-        brand = connector_brand or None
-        if brand is None:
-            for rule in self._rules:
-                if rule.keywords is not None and rule.keywords.contains(folded_text):
-                    brand = rule.name
-                    break
-            else:
-                brand = self._rules[0].name if self._rules else None
-        for rule in self._rules:
-            if (
-                (brand is None or rule.name == brand)
-                and rule.exclude is not None
-                and rule.exclude.contains(folded_text)
-            ):
-                return brand, True, text
-        own = self._by_name.get(brand or "")
-        if own is None or own.keywords is None or own.competitors is None:
-            return brand, False, text
-        if not own.competitors.contains(folded_text):
-            return brand, False, text  # what about_brand returns when no competitor is named
-        return brand, False, about_brand(text, own.keywords, own.competitors)
-
-    def scoring_text(self, text: str, brand: str | None) -> str:
-        """The part of `text` that is about `brand` when it also names a competitor."""
         rule = self._by_name.get(brand or "")
         if rule is None or rule.keywords is None or rule.competitors is None:
             return text
+        if folded_text is not None and not rule.competitors.contains(folded_text):
+            return text  # what about_brand returns when no competitor is named
         return about_brand(text, rule.keywords, rule.competitors)
 
     def brand_of(self, folded_text: str, connector_brand: str | None = None) -> str | None:
