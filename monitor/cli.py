@@ -171,7 +171,7 @@ def import_(
 ) -> None:
     """Ingest mentions from a file (DESIGN 3.4) through the same pipeline as connectors."""
     from connectors.filereader import RecordReader, guess_format
-    from monitor.parallel import AheadIngest, Work
+    from monitor.parallel import AheadIngest, read_batches
     from monitor.pipeline import BatchResult
     from monitor.runner import finish_run, start_run
 
@@ -209,17 +209,11 @@ def import_(
             disable=not err.is_terminal,
         )
 
-        def batches() -> Iterator[Work[int]]:
-            while not reader.eof:
-                skipped_before = reader.skipped
-                mentions = reader.read(batch_size)
-                yield Work(mentions, reader.skipped - skipped_before, reader.offset)
-
         pipeline = application.pipeline  # built (scorers loaded) before the freeze and the fork
         ahead = AheadIngest(pipeline, workers=_import_workers(workers, total))
         with _settled_for_bulk(), ahead, progress:  # workers fork before the bar starts a thread
             task = progress.add_task("import", total=total, stored=0)
-            for offset, result in ahead.run(batches()):
+            for offset, result in ahead.run(read_batches(reader, batch_size)):
                 totals.add(result)
                 progress.update(task, completed=offset, stored=totals.stored)
         finish_run(application, run_id, "ok", totals.as_dict())

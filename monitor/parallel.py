@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from typing import Generic, TypeVar
 
+from connectors.filereader import RecordReader
 from monitor.models import Mention
 from monitor.pipeline import Analyses, Analysis, Analyzer, BatchResult, Key, Pipeline
 
@@ -66,6 +67,14 @@ class Work(Generic[Tag]):
     mentions: list[Mention]
     skipped: int
     tag: Tag
+
+
+def read_batches(reader: RecordReader, batch_size: int) -> Iterator[Work[int]]:
+    """A file's batches, each tagged with the reader's byte offset after it (for progress)."""
+    while not reader.eof:
+        skipped_before = reader.skipped
+        mentions = reader.read(batch_size)
+        yield Work(mentions, reader.skipped - skipped_before, reader.offset)
 
 
 class AheadIngest:

@@ -160,7 +160,6 @@ class Pipeline:
         self.factory = factory
         self.clock = clock
         self.analyzer = Analyzer(config, scorer)
-        self.scorer = self.analyzer.scorer
         self.router = Router(config.routing)
         self.policy = RankingPolicy.from_config(config.ranking)
 

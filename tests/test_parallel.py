@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,7 +20,7 @@ from benchmarks.generate import write_jsonl
 from connectors.filereader import RecordReader
 from monitor.app import App
 from monitor.config import load_config
-from monitor.parallel import AheadIngest, Work, available_workers
+from monitor.parallel import AheadIngest, available_workers, read_batches
 from monitor.pipeline import Analyzer, BatchResult
 from tests.processes import wait_for
 
@@ -49,15 +48,8 @@ def import_with(
     try:
         with file.open("rb") as stream:
             reader = RecordReader(stream, fmt="jsonl", connector="import", label=file.name)
-
-            def batches() -> Iterator[Work[int]]:
-                while not reader.eof:
-                    before = reader.skipped
-                    mentions = reader.read(batch)
-                    yield Work(mentions, reader.skipped - before, reader.offset)
-
             with AheadIngest(application.pipeline, workers=workers) as ahead:
-                results = [result for _offset, result in ahead.run(batches())]
+                results = [r for _offset, r in ahead.run(read_batches(reader, batch))]
         with application.engine.connect() as connection:
             tables = {
                 table: [
