@@ -20,13 +20,33 @@ _TOKEN_PATTERNS = [
 ]
 
 
+class _Configured:
+    """The config's secret values for this process, set by `use_secrets` (a holder, no `global`)."""
+
+    values: frozenset[str] = frozenset()
+
+
+def _usable(secrets: Iterable[str]) -> set[str]:
+    return {s for s in secrets if s and len(s) >= 4}
+
+
+def use_secrets(secrets: Iterable[str]) -> None:
+    """Make these the config's secrets, masked by every `redact()` in this process from now on.
+
+    `setup_logging` calls it at start-up, so code that stores error text without the config at
+    hand (the outbox sender, platform replies) still masks a connector's credentials, whatever
+    their shape.
+    """
+    _Configured.values = frozenset(_usable(secrets))
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
     """`text` with known secret values and token-shaped strings masked.
 
-    Also for error text stored in the database (outbox and connector errors), which `status`
-    shows later.
+    Known values are `secrets` plus those given to `use_secrets`. Also for error text stored in
+    the database (outbox, reply and connector errors), which `status` and Slack show later.
     """
-    for secret in sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True):
+    for secret in sorted(_Configured.values | _usable(secrets), key=len, reverse=True):
         text = text.replace(secret, MASK)
     for pattern, replacement in _TOKEN_PATTERNS:
         text = pattern.sub(replacement, text)
@@ -42,7 +62,7 @@ class RedactingFilter(logging.Filter):
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         super().__init__()
-        self._secrets = sorted({s for s in secrets if s and len(s) >= 4}, key=len, reverse=True)
+        self._secrets = sorted(_usable(secrets), key=len, reverse=True)
 
     def redact(self, text: str) -> str:
         return redact(text, self._secrets)
@@ -95,7 +115,9 @@ def setup_logging(
 ) -> None:
     """WARNING by default, INFO with -v, DEBUG with -vv; always to stderr, always redacted.
 
-    JSON lines when `json_format` is set, or when `REPMON_LOG_FORMAT=json` in the environment.
+    `secrets` (the config's, see monitor.config.secret_values) are masked in log lines and, via
+    `use_secrets`, in every `redact()` of the process. JSON lines when `json_format` is set, or
+    when `REPMON_LOG_FORMAT=json` in the environment.
     """
     level = logging.WARNING if verbosity <= 0 else logging.INFO if verbosity == 1 else logging.DEBUG
     if json_format is None:
@@ -106,6 +128,8 @@ def setup_logging(
         if json_format
         else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
+    secrets = list(secrets)
+    use_secrets(secrets)  # for error text stored in the database, too
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     for existing in list(root.handlers):

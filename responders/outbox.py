@@ -255,6 +255,7 @@ def _deliver(
 
 def _record_failure(row: OutboxRow, exc: Exception, now: datetime, result: SendResult) -> None:
     row.attempts += 1
+    # Masks the config's secrets too (set at start-up by setup_logging), whatever their shape.
     row.last_error = redact(f"{type(exc).__name__}: {exc}")[:2000]
     reset_at = getattr(exc, "reset_at", None)
     if isinstance(reset_at, datetime) and reset_at > now:

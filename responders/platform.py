@@ -46,8 +46,9 @@ from db.models import Author, Case, MentionRow, Reply
 from db.session import transaction
 from monitor.app import App
 from monitor.cases import TRANSITIONS, transition
-from monitor.config import AppConfig
+from monitor.config import AppConfig, secret_values
 from monitor.errors import ConfigError, RepmonError
+from monitor.logconfig import redact
 from monitor.models import Mention
 from responders.slack.actions import Done, locked_case, record
 
@@ -182,20 +183,25 @@ class PlatformReplies:
             reply.attempted_at = self._app.clock()
             reply.attempts = (reply.attempts or 0) + 1
 
+    def _redacted(self, error: str) -> str:
+        """Platform errors may quote the credentials sent; agents see this text in Slack."""
+        return redact(error, secret_values(self._app.config))[:2000]
+
     def _note(self, reply_id: int, error: str, *, back_to_queue: bool) -> None:
         with transaction(self._app.factory) as session:
             reply = session.get(Reply, reply_id)
             if reply is not None:
-                reply.error = error[:2000]
+                reply.error = self._redacted(error)
                 if back_to_queue:
                     reply.state = "queued"
 
     def _finish(self, reply_id: int, state: str, error: str) -> dict[str, Any]:
         """`failed` or `unknown`: recorded for the agent; the outbox row is done."""
+        error = self._redacted(error)
         with transaction(self._app.factory) as session:
             reply = session.get(Reply, reply_id)
             if reply is not None:
-                reply.state, reply.error = state, error[:2000]
+                reply.state, reply.error = state, error
         logger.warning("reply %s %s: %s", reply_id, state, error)
         return self._result(reply_id)
 

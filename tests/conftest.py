@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
+from monitor.logconfig import use_secrets
 from tests import pg
 
 # --- Hermetic environment ----------------------------------------------------------------------
@@ -42,6 +43,7 @@ def _isolated_logging() -> Iterator[None]:
         if isinstance(logger, logging.Logger)
     }
     yield
+    use_secrets(())  # the process-wide secrets setup_logging registered
     logging.disable(logging.NOTSET)
     for logger in [root, *manager.loggerDict.values()]:
         if not isinstance(logger, logging.Logger):

@@ -3,17 +3,30 @@ tracebacks, uncaught exceptions and stored error messages included."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 import subprocess
 import sys
+from typing import Any, ClassVar
 
+import pytest
+from pydantic import SecretStr
+from rich.console import Console
 from sqlalchemy import select
 
-from db.models import ConnectorState, OutboxRow
+from connectors import registry
+from connectors.base import ConnectorSettings, FatalConnectorError, ReplySettings
+from db.models import ConnectorState, OutboxRow, Reply
+from monitor import logconfig
+from monitor.config import secret_values
 from monitor.locks import try_lock
+from monitor.models import Batch, Mention
 from monitor.runner import poll
+from responders.console import ConsoleResponder
+from responders.handlers import outbox_handlers
 from responders.outbox import send_pending
+from responders.slack import replies
 from tests.processes import ROOT, clean_env
 from tests.support import NOW, mention, open_app
 
@@ -137,3 +150,118 @@ def test_an_uncaught_exception_is_printed_redacted():
     assert done.returncode == 1
     assert "RuntimeError: database refused ***" in done.stderr
     assert "hunter2-secret" not in done.stderr
+
+
+# --- configured secrets of any shape, in stored error text ----------------------------------------
+
+CANARY = "canary-reddit-secret-9b3f58"  # a real client_secret looks like this: no token shape
+
+
+@pytest.fixture
+def start_up(monkeypatch):
+    """What every CLI command does first (monitor.cli): logging set up with the config's secrets.
+
+    The process-wide state it sets (the masked values, the excepthook) is put back afterwards.
+    """
+    monkeypatch.setattr(logconfig._Configured, "values", frozenset())
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    return lambda config: logconfig.setup_logging(0, secrets=secret_values(config))
+
+
+class Leaky:
+    """A responder whose failure quotes a connector's credential back."""
+
+    name = "leaky"
+
+    def send_card(self, card):
+        raise ConnectionError(f"refused; sent client_secret={CANARY}")
+
+    def send_thread(self, card):
+        return {}
+
+
+def test_stored_send_errors_mask_configured_secrets_that_look_like_nothing(
+    db_url, tmp_path, start_up
+):
+    reddit = {
+        "name": "r1",
+        "type": "reddit",
+        "query": "acme",
+        "client_id": "rid-4444",
+        "client_secret": CANARY,
+        "user_agent": "python:t:0.1 (by /u/t)",
+    }
+    app = open_app(db_url, tmp_path, connectors=[reddit])
+    start_up(app.config)
+    app.pipeline.ingest([mention("1", ANGRY)])
+
+    result = send_pending(app.engine, app.factory, Leaky(), clock=lambda: NOW)
+
+    assert result.failed == 1
+    with app.factory() as session:
+        error = session.scalars(select(OutboxRow.last_error)).one()
+    assert error == "ConnectionError: refused; sent client_secret=***"
+    app.close()
+
+
+class EchoSettings(ConnectorSettings):
+    api_secret: SecretStr
+    reply: ReplySettings = ReplySettings(enabled=True)
+
+
+class EchoConnector:
+    """Replies fail with a message that repeats the credential, as some platforms' do."""
+
+    Settings = EchoSettings
+    fail_with: ClassVar[type[Exception]] = FatalConnectorError
+
+    def __init__(self, settings: Any) -> None:
+        self.settings = settings
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> EchoConnector:
+        return cls(settings)
+
+    def fetch(self, cursor: str | None) -> Batch:
+        return Batch([], cursor)
+
+    def reply(self, mention: Mention, text: str) -> str:
+        secret = self.settings.api_secret.get_secret_value()
+        raise EchoConnector.fail_with(f"rejected key {secret} for {mention.external_id}")
+
+
+@pytest.mark.parametrize("failure", [FatalConnectorError, TimeoutError])
+def test_platform_reply_errors_are_stored_with_configured_secrets_masked(
+    db_url, tmp_path, start_up, monkeypatch, failure
+):
+    """A refusal is final (replies.error, outbox result); anything else is retried (last_error)."""
+    monkeypatch.setitem(registry._REGISTRY, "echo", f"{__name__}:EchoConnector")
+    monkeypatch.setattr(EchoConnector, "fail_with", failure)
+    app = open_app(
+        db_url, tmp_path, connectors=[{"name": "echo", "type": "echo", "api_secret": CANARY}]
+    )
+    start_up(app.config)
+    app.pipeline.ingest([mention("1", ANGRY, connector="echo")])
+    queued = replies.queue(app.factory, 1, agent="UAGENT1", text="Sorry!", template=None, now=NOW)
+    assert queued is not None
+
+    send_pending(
+        app.engine,
+        app.factory,
+        ConsoleResponder(Console(file=io.StringIO())),
+        clock=lambda: NOW,
+        handlers=outbox_handlers(app),
+    )
+
+    with app.factory() as session:
+        reply = session.scalars(select(Reply)).one()
+        row = session.scalars(select(OutboxRow).where(OutboxRow.key == queued.key)).one()
+    assert reply.error is not None and reply.error.endswith("rejected key *** for 1")
+    stored = [reply.error, row.last_error or "", json.dumps(row.result or {})]
+    assert not [text for text in stored if CANARY in text]
+    if failure is FatalConnectorError:
+        assert (reply.state, row.state, row.result["error"]) == ("failed", "sent", reply.error)
+    else:
+        assert (reply.state, row.state) == ("sending", "pending")
+        assert row.last_error == "TimeoutError: rejected key *** for 1"
+    app.close()
