@@ -45,7 +45,7 @@ from monitor.app import App
 from monitor.config import AppConfig, SpikeConfig
 from monitor.errors import RepmonError
 from monitor.locks import try_lock
-from monitor.phrases import emerging_phrases
+from monitor.phrases import ANY_TOPIC, emerging_phrases
 from monitor.queries import is_stale
 from monitor.records import iso
 
@@ -372,13 +372,18 @@ def _note_spike(
 def _phrases(
     session: Session, config: AppConfig, scope: Scope, *, start: datetime, end: datetime
 ) -> list[dict[str, Any]]:
-    """Top phrases of the spike so far (monitor.phrases), shared by two customers or more."""
+    """Top phrases of the spike so far (monitor.phrases), shared by two customers or more.
+
+    A per-topic spike quotes its own topic only: a quieter topic's words in the same hours are
+    not what this incident is about.
+    """
     found = emerging_phrases(
         session,
         start=start,
         end=end,
         languages=config.scoring.languages,
         brand=scope.brand,
+        topic=scope.topic if scope.per_topic else ANY_TOPIC,
         min_customers=PHRASE_MIN_CUSTOMERS,
         limit=PHRASES,
     )

@@ -3,17 +3,20 @@
 A burst of "no signal" or "double charge" among negative mentions is often the first sign of a
 service failure or a billing bug; summaries and alerts quote them. Phrases are counted once per
 customer (one angry author repeating himself is not a trend), stopwords of every configured
-language are ignored at the edges of a phrase, and a phrase must be new or have grown.
+language are ignored at the edges of a phrase, and a phrase must be new or have grown. A spike
+about one topic quotes that topic's phrases only (`topic=`).
 """
 
 from __future__ import annotations
 
+import enum
 import math
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Final, Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -24,6 +27,16 @@ from monitor.textnorm import fold_text
 _WORD = re.compile(r"[a-z0-9][a-z0-9'’]*")
 _URL = re.compile(r"https?://\S+|www\.\S+")
 _HANDLE = re.compile(r"[@#]\w+")
+
+
+class _Any(enum.Enum):
+    ANY = "any"
+
+
+#: `topic=ANY_TOPIC` (the default): every mention, whatever its topic. `topic=None` means the
+#: mentions that matched no topic, as a per-topic spike's "no topic" scope counts them.
+ANY_TOPIC: Final = _Any.ANY
+TopicFilter = str | None | Literal[_Any.ANY]
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,9 +134,17 @@ def emerging(
 
 
 def negative_texts(
-    session: Session, *, start: datetime, end: datetime, brand: str | None = None
+    session: Session,
+    *,
+    start: datetime,
+    end: datetime,
+    brand: str | None = None,
+    topic: TopicFilter = ANY_TOPIC,
 ) -> list[tuple[str, str]]:
-    """(customer, text) of the negative mentions in [start, end), streamed from the database."""
+    """(customer, text) of the negative mentions in [start, end), streamed from the database.
+
+    `brand` None means every brand; `topic` narrows to one topic (None: to no topic).
+    """
     stmt = (
         select(MentionRow.author_id, MentionRow.external_id, MentionRow.source, MentionRow.text)
         .where(
@@ -135,6 +156,10 @@ def negative_texts(
     )
     if brand is not None:
         stmt = stmt.where(MentionRow.brand == brand)
+    if topic is None:
+        stmt = stmt.where(MentionRow.topic.is_(None))
+    elif topic is not ANY_TOPIC:
+        stmt = stmt.where(MentionRow.topic == topic)
     out = []
     for author_id, external_id, source, text in session.execute(stmt):
         customer = f"a{author_id}" if author_id is not None else f"{source}:{external_id}"
@@ -149,17 +174,29 @@ def emerging_phrases(
     end: datetime,
     languages: Iterable[str],
     brand: str | None = None,
+    topic: TopicFilter = ANY_TOPIC,
     min_customers: int = 3,
     limit: int = 10,
 ) -> list[Phrase]:
     """Emerging phrases of [start, end) against the period of the same length before it."""
     stop = stopwords(languages)
     length = end - start
-    now = customer_counts(negative_texts(session, start=start, end=end, brand=brand), stop)
+    now = customer_counts(
+        negative_texts(session, start=start, end=end, brand=brand, topic=topic), stop
+    )
     before = customer_counts(
-        negative_texts(session, start=start - length, end=start, brand=brand), stop
+        negative_texts(session, start=start - length, end=start, brand=brand, topic=topic), stop
     )
     return emerging(now, before, min_customers=min_customers, limit=limit)
 
 
-__all__ = ["Phrase", "emerging", "emerging_phrases", "ngrams", "stopwords"]
+__all__ = [
+    "ANY_TOPIC",
+    "Phrase",
+    "TopicFilter",
+    "emerging",
+    "emerging_phrases",
+    "negative_texts",
+    "ngrams",
+    "stopwords",
+]

@@ -182,11 +182,26 @@ def test_one_incident_per_topic_when_configured(db_url, tmp_path):
         burst(app, "bill", T, n=3, text=CHARGED)
         assert len(run(app, T).opened) == 1
         assert [(i.scope, i.topic) for i in incidents(app)] == [("Acme · outage", "outage")]
+        # Its phrases are the outage's own: the three billing complaints of the same hour
+        # ("charged me twice", 3 customers) are not quoted.
+        (outage,) = incidents(app)
+        outage_phrases = {p["text"]: p["customers"] for p in outage.details["phrases"]}
+        assert outage_phrases["internet is down"] == 6
+        assert all(text in _words(DOWN) for text in outage_phrases), outage_phrases
         burst(app, "bill2", T + timedelta(hours=1), n=7, text=CHARGED)
         assert len(run(app, T + timedelta(hours=1)).opened) == 1  # billing is its own scope
         assert {i.scope for i in incidents(app)} == {"Acme · outage", "Acme · billing"}
+        (billing,) = [i for i in incidents(app) if i.topic == "billing"]
+        billing_phrases = {p["text"]: p["customers"] for p in billing.details["phrases"]}
+        assert billing_phrases["charged me twice"] == 7
+        assert all(text in _words(CHARGED) for text in billing_phrases), billing_phrases
     finally:
         app.close()
+
+
+def _words(text: str) -> str:
+    """`text` lower-cased, punctuation dropped: a phrase of `text` is a substring of it."""
+    return " ".join("".join(c for c in word if c.isalnum()) for word in text.lower().split())
 
 
 def test_two_evaluators_never_open_two_incidents(app):

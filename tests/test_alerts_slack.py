@@ -21,7 +21,16 @@ from responders.slack.blocks import escape
 from tests.responders.fakeslack import CHANNELS, FakeSlack
 from tests.responders.slack.conftest import Harness, slack_config
 from tests.responders.slack.signing import block_action
-from tests.test_alerts_db import ALERTS, BURST, background, burst, negatives, replay, sample_app
+from tests.test_alerts_db import (
+    ALERTS,
+    BURST,
+    _connector_state,
+    background,
+    burst,
+    negatives,
+    replay,
+    sample_app,
+)
 
 ALERTS_CHANNEL = CHANNELS["care-alerts"]
 AGENT, STRANGER = "UAGENT1", "USTRANGER"
@@ -108,6 +117,67 @@ def test_one_alert_then_thread_notes_then_recovery(h):
     assert "✅ Over · Acme" in final
     assert "over after 75 min" in final and ACK not in final  # no button once it is over
     assert len(alerts(h.fake)) == 1
+
+
+def test_a_silent_connector_is_one_alert_and_its_recovery_replies_in_its_thread(
+    db_url, tmp_path, fake
+):
+    h = Harness(
+        db_url,
+        tmp_path,
+        fake,
+        alerts={**ALERTS, "channel": "#care-alerts"},
+        slack={},
+        connectors=[{"name": "feed", "type": "rss", "url": "http://127.0.0.1:9/feed.xml"}],
+    )
+    try:
+        silence = lambda: evaluate(  # noqa: E731
+            h.app.engine, h.app.factory, h.app.config, at=h.now, spikes=False
+        )
+        _connector_state(  # failing for 8 h, nothing new for 9 h (alerts.silence.after: 6h)
+            h.app,
+            last_run_at=h.now - timedelta(minutes=5),
+            last_success_at=h.now - timedelta(hours=8),
+            last_error_at=h.now - timedelta(minutes=5),
+            last_error="FatalConnectorError: 401 Unauthorized",
+            consecutive_failures=12,
+            newest_item_at=h.now - timedelta(hours=9),
+        )
+        (incident,) = silence().opened
+        assert deliver(h).failed == 0
+        (alert,) = alerts(fake)
+        assert alert["metadata"]["event_payload"] == {"key": f"alert:{incident}:open"}
+        text = blocks_text(alert)
+        assert "🔕 Silence · connector feed" in text and "*feed* failing for more than 6 h" in text
+        assert "*Last error:* FatalConnectorError: 401 Unauthorized" in text and ACK in text
+
+        h.now += timedelta(minutes=40)
+        _connector_state(
+            h.app,
+            last_run_at=h.now,
+            last_success_at=h.now,
+            consecutive_failures=0,
+            last_error=None,
+            newest_item_at=h.now - timedelta(minutes=3),
+        )
+        assert silence().closed == [incident]
+        assert deliver(h).failed == 0
+        assert len(alerts(fake)) == 1  # the recovery is no second alert…
+        (reply,) = fake.thread(ALERTS_CHANNEL, alert["ts"])  # …but a reply in the alert's thread
+        assert reply["text"] == "feed is back: returning items again."
+        assert reply["metadata"]["event_payload"] == {"key": f"alert:{incident}:closed"}
+        final = blocks_text(fake.message(ALERTS_CHANNEL, alert["ts"]))
+        assert "✅ Over · connector feed" in final and "over after 40 min" in final
+        assert ACK not in final
+        # Both messages went to the alerts channel and nowhere else.
+        assert {c["channel"] for c in fake.calls_to("chat.postMessage")} <= {
+            ALERTS_CHANNEL,
+            "#care-alerts",
+        }
+        assert set(fake.messages) == {ALERTS_CHANNEL}
+        assert len(fake.messages[ALERTS_CHANNEL]) == 2
+    finally:
+        h.close()
 
 
 def test_acknowledge_is_for_agents_records_the_time_and_says_so(h):

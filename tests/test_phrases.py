@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
-from monitor.phrases import customer_counts, emerging, emerging_phrases, ngrams, stopwords
+from monitor.phrases import (
+    ANY_TOPIC,
+    customer_counts,
+    emerging,
+    emerging_phrases,
+    negative_texts,
+    ngrams,
+    stopwords,
+)
 from tests.support import NOW, mention, open_app
 
 STOP = stopwords(["en", "es", "fr"])
@@ -67,3 +75,54 @@ def test_emerging_phrases_from_the_database(db_url, tmp_path):
     assert any("internet down" in p.text for p in phrases)
     assert all("billing mistake" not in p.text for p in phrases)
     app.close()
+
+
+def test_phrases_of_one_topic_leave_the_other_topics_out(db_url, tmp_path):
+    app = open_app(db_url, tmp_path)
+    texts = {  # the pipeline's topic classifier files each of these under its topic
+        "outage": "Acme internet down, no signal in {}, awful",
+        "billing": "Acme charged me twice in {}, I want a refund",
+        None: "Acme staff were rude in {}, very disappointed",
+    }
+    start, end = NOW - timedelta(days=1), NOW
+
+    def phrases(topic):
+        with app.factory() as session:
+            found = emerging_phrases(
+                session, start=start, end=end, languages=["en"], topic=topic, min_customers=3
+            )
+        return {p.text: p.customers for p in found}
+
+    try:
+        app.pipeline.ingest(
+            [
+                mention(f"{topic}{i}", text.format(town), author=f"{topic}{i}")
+                for topic, text in texts.items()
+                for i, town in enumerate(["Leeds", "York", "Hull"])
+            ]
+        )
+        with app.factory() as session:
+            quoted = {
+                topic: [text for _, text in negative_texts(session, start=start, end=end, **kw)]
+                for topic, kw in [
+                    ("outage", {"topic": "outage"}),
+                    ("none", {"topic": None}),
+                    ("any", {}),
+                ]
+            }
+        assert len(quoted["outage"]) == 3 and all("internet down" in t for t in quoted["outage"])
+        assert len(quoted["none"]) == 3 and all("staff were rude" in t for t in quoted["none"])
+        assert len(quoted["any"]) == 9  # the default: every topic
+
+        outage, billing, untopiced = phrases("outage"), phrases("billing"), phrases(None)
+        assert outage["internet down"] == 3 and billing["charged me twice"] == 3
+        assert untopiced["staff were rude"] == 3
+        # Another topic's complaints of the same hours stay out.
+        assert not any("charged" in text or "rude" in text for text in outage), outage
+        assert not any("signal" in text or "rude" in text for text in billing), billing
+        assert not any("signal" in text or "charged" in text for text in untopiced), untopiced
+        everything = phrases(ANY_TOPIC)
+        assert {"internet down", "charged me twice", "staff were rude"} <= set(everything)
+        assert phrases("roaming") == {}
+    finally:
+        app.close()

@@ -4,6 +4,10 @@ priorities and case timings are exactly as stated.
 
 Period [2026-11-21, 2026-11-22); previous [2026-11-20, 2026-11-21); report run at 2026-11-22 12:00.
 SLA targets are the defaults: priority ≥ 0.8 → 30 min, ≥ 0.5 → 2 h, otherwise 8 h.
+
+The same rows also make up most of ISO week 2026-W47 [2026-11-16, 2026-11-23); `load(weeks=True)`
+adds WEEK_MENTIONS and WEEK_CASES (the week's edges, the week before it, a case closed as "no
+action needed") and WEEKLY_EXPECTED holds the weekly report's figures, also worked out by hand.
 """
 
 from __future__ import annotations
@@ -16,11 +20,18 @@ from db.models import Author, Case, MentionRow
 DAY = datetime(2026, 11, 21, tzinfo=UTC)
 PREV = DAY - timedelta(days=1)
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+WEEK = datetime(2026, 11, 16, tzinfo=UTC)  # the Monday of DAY's ISO week
+WEEK_BEFORE = WEEK - timedelta(days=7)
 
 
 def at(day: datetime, hhmm: str, seconds: int = 0) -> datetime:
     hours, minutes = (int(p) for p in hhmm.split(":"))
     return day + timedelta(hours=hours, minutes=minutes, seconds=seconds)
+
+
+def nov(day: int, hhmm: str = "00:00") -> datetime:
+    """`nov(13, "08:00")`: a moment of November 2026 (the weekly rows span two weeks)."""
+    return at(datetime(2026, 11, day, tzinfo=UTC), hhmm)
 
 
 AUTHORS = {  # key: (source, handle, followers)
@@ -33,7 +44,8 @@ AUTHORS = {  # key: (source, handle, followers)
 }
 
 # key, source, author, lang, label, topic, rating, created_at, priority
-MENTIONS: list[tuple[str, str, str, str | None, str, str | None, int | None, datetime, Any]] = [
+MentionSpec = tuple[str, str, str, str | None, str, str | None, int | None, datetime, Any]
+MENTIONS: list[MentionSpec] = [
     ("m1", "x", "a1", "en", "negative", "billing", None, at(DAY, "09:10"), 0.9),
     ("m2", "x", "a2", "es", "negative", "billing", None, at(DAY, "09:40"), 0.6),
     ("m3", "x", "a2", "es", "negative", "billing", None, at(DAY, "14:00"), 0.5),
@@ -51,7 +63,8 @@ MENTIONS: list[tuple[str, str, str, str | None, str, str | None, int | None, dat
 ]
 
 # key, first mention, other mentions, priority, opened, replied, closed, outcome, recovered
-CASES: list[tuple[str, str, list[str], float, datetime, Any, Any, Any, Any]] = [
+CaseSpec = tuple[str, str, list[str], float, datetime, Any, Any, Any, Any]
+CASES: list[CaseSpec] = [
     ("c0", "p1", [], 0.7, at(PREV, "10:00"), at(PREV, "10:30"), at(DAY, "08:00"), "resolved", None),
     ("c1", "m1", [], 0.9, at(DAY, "09:10"), at(DAY, "09:40"), None, None, at(DAY, "20:00")),
     ("c2", "m2", ["m3"], 0.6, at(DAY, "09:40"), at(DAY, "13:40"), None, None, None),
@@ -110,8 +123,95 @@ EXPECTED: dict[str, Any] = {
 }
 
 
-def load(session: Any) -> dict[str, int]:
-    """Write the dataset; returns the database ids of mentions by key."""
+# Only with load(weeks=True). Same columns as MENTIONS.
+WEEK_MENTIONS: list[MentionSpec] = [
+    # the week before: [2026-11-09, 2026-11-16)
+    ("w1", "x", "a1", "en", "negative", "billing", None, nov(9, "10:00"), 0.7),
+    ("w2", "reddit", "a4", "en", "negative", "roaming", None, nov(13, "08:00"), 0.3),
+    ("w7", "x", "a2", "es", "neutral", "roaming", None, nov(14, "18:00"), None),
+    ("w3", "googleplay", "a3", "fr", "negative", "app", 1, WEEK - timedelta(seconds=1), None),
+    # the week: its first instant is inside
+    ("w4", "appstore", "a6", "en", "negative", "app", 2, WEEK, 0.2),
+    ("w5", "x", "a2", "es", "positive", None, None, nov(18, "09:30"), None),
+    # the next week's first instant: in neither
+    ("w6", "reddit", "a4", "en", "negative", "billing", None, WEEK + timedelta(days=7), None),
+]
+
+# Only with load(weeks=True). Same columns as CASES.
+WEEK_CASES: list[CaseSpec] = [
+    # opened and answered the week before, closed unresolved on the week's first morning
+    ("d0", "w1", [], 0.7, nov(9, "10:00"), nov(9, "11:00"), nov(16, "09:00"), "not_resolved", None),
+    # opened the week before, first answered in the week, then recovered
+    ("d1", "w2", [], 0.3, nov(13, "08:00"), nov(16, "08:00"), None, None, nov(17, "10:00")),
+    # opened at the week's first instant, closed unanswered as "no action needed"
+    ("d2", "w4", [], 0.2, WEEK, None, nov(16, "00:30"), "no_action_needed", None),
+]
+
+WEEKLY_EXPECTED: dict[str, Any] = {
+    # In the week: m1–m8 (21st), p1 p2 p3 (20th), n1 (22nd 00:00), w4 (16th 00:00), w5 (18th).
+    # Not: w1 w7 w2 w3 (the week before), w6 (23rd 00:00). 14 mentions:
+    # negative m1 m2 m3 m4 m8 p1 w4 = 7, neutral m5 m7 = 2, positive m6 p2 p3 n1 w5 = 5
+    "sentiment": (7, 2, 5),
+    "net": -14.3,  # (5 − 7) / 14 = −14.29
+    # the week before: w1 w2 w3 negative, w7 neutral
+    "previous_sentiment": (3, 1, 0),
+    "previous_net": -75.0,  # (0 − 3) / 4
+    "net_change": 60.7,  # −14.3 − (−75.0)
+    # (name, total, negative, neutral, positive, previous total)
+    "by_source": [
+        ("x", 7, 4, 1, 2, 2),  # m1 m2 m3 p1 − m7 − n1 w5; before w1 w7
+        ("reddit", 3, 0, 0, 3, 1),  # m6 p2 p3; before w2 (w6 is next week)
+        ("googleplay", 2, 1, 1, 0, 1),  # m4 − m5; before w3. Ties with appstore: more before
+        ("appstore", 2, 2, 0, 0, 0),  # m8 w4
+    ],
+    "by_lang": [
+        ("en", 9, 4, 1, 4, 2),  # m1 m8 p1 w4 − m5 − m6 p2 p3 n1; before w1 w2
+        ("es", 3, 2, 0, 1, 1),  # m2 m3 − w5; before w7
+        ("fr", 1, 1, 0, 0, 1),  # m4; before w3. Ties with unknown: more before
+        ("unknown", 1, 0, 1, 0, 0),  # m7
+    ],
+    # (topic, distinct customers, the week before, has a template); biggest, then biggest rise:
+    # app a3 (m4) a6 (w4), before a3 (w3): +1; billing a1 (m1 p1 n1) a2 (m2 m3), before a1
+    # (w1): +1, after app by name; roaming a2 (m7), before a4 (w2) a2 (w7): −1
+    "themes": [("app", 2, 1, True), ("billing", 2, 1, True), ("roaming", 1, 2, False)],
+    "outcomes": {
+        "opened": 6,  # c0 (20th) c1–c4 (21st) d2 (16th 00:00); not d0 d1 (the week before)
+        "responded": 4,  # c0 c1 c2 c3; c4 and d2 never answered
+        # first responses 30 min (c0), 30 min (c1), 1 h (c3), 4 h (c2): nearest rank of 4,
+        # median the 2nd, p90 the 4th
+        "first_response_median": 1800.0,
+        "first_response_p90": 14400.0,
+        "closed": 3,  # c0 c3 (21st, resolved), d0 (16th, not resolved); d2 is "no action needed"
+        "resolved": 2,
+        "resolution_rate": 2 / 3,
+        "replied": 5,  # first replies in the week: c0 (20th) c1 c2 c3 (21st) d1 (16th)
+        "recovered": 2,  # c1, d1
+        "recovery_rate": 2 / 5,
+    },
+    # As in the day (c2 4 h late, c4 unanswered 21 h); c0 30 min of 2 h; d2 (8 h target) stopped
+    # by its close after 30 min
+    "sla": (2, 1),
+    # ≤3★: m4 (no case), m8 (c4 unanswered), w4 (d2 closed unanswered); m5's case c3 was answered;
+    # w3 is the week before
+    "unanswered_low_ratings": 3,
+    # trend days with anything: (volume by source, cases opened, cases closed); the 28 days end
+    # on the 22nd, so they start on 2026-10-26
+    "trend": {
+        "2026-11-09": ({"x": 1}, 1, 0),  # w1; d0 opened
+        "2026-11-13": ({"reddit": 1}, 1, 0),  # w2; d1 opened
+        "2026-11-14": ({"x": 1}, 0, 0),  # w7
+        "2026-11-15": ({"googleplay": 1}, 0, 0),  # w3 at 23:59:59
+        "2026-11-16": ({"appstore": 1}, 1, 2),  # w4; d2 opened; d0 and d2 closed
+        "2026-11-18": ({"x": 1}, 0, 0),  # w5
+        "2026-11-20": ({"x": 1, "reddit": 2}, 1, 0),  # p1 p2 p3; c0 opened
+        "2026-11-21": ({"x": 4, "googleplay": 2, "reddit": 1, "appstore": 1}, 4, 2),  # c1–c4; c0 c3
+        "2026-11-22": ({"x": 1}, 0, 0),  # n1
+    },
+}
+
+
+def load(session: Any, *, weeks: bool = False) -> dict[str, int]:
+    """Write the dataset (with `weeks`, the weekly rows too); returns mention ids by key."""
     authors = {}
     for key, (source, handle, followers) in AUTHORS.items():
         author = Author(
@@ -128,7 +228,8 @@ def load(session: Any) -> dict[str, int]:
         authors[key] = author
     session.flush()
     mentions = {}
-    for key, source, author, lang, label, topic, rating, created, priority in MENTIONS:
+    rows = MENTIONS + (WEEK_MENTIONS if weeks else [])
+    for key, source, author, lang, label, topic, rating, created, priority in rows:
         compound = {"negative": -0.6, "neutral": 0.0, "positive": 0.6}[label]
         row = MentionRow(
             source=source,
@@ -154,7 +255,8 @@ def load(session: Any) -> dict[str, int]:
         session.add(row)
         mentions[key] = row
     session.flush()
-    for _key, first, others, priority, opened, replied, closed, outcome, recovered in CASES:
+    cases = CASES + (WEEK_CASES if weeks else [])
+    for _key, first, others, priority, opened, replied, closed, outcome, recovered in cases:
         mention = mentions[first]
         case = Case(
             brand="Acme",

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
+from db.models import MentionRow
+from db.session import transaction
 from monitor.reports import build_report, period_for, write_outputs
+from monitor.reports.html import safe_url
 from tests.reports.dataset import DAY, NOW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,7 +32,10 @@ def _write(app, directory: Path):
 
 
 def test_files_are_written_with_charts_inlined_and_user_text_escaped(loaded, tmp_path: Path):
-    app, _ = loaded
+    app, ids = loaded
+    with transaction(app.factory) as session:  # URLs come from connectors: any scheme can arrive
+        for key, url in (("m4", "javascript:alert(1)"), ("m6", " JavaScript:alert(2)")):
+            session.execute(update(MentionRow).where(MentionRow.id == ids[key]).values(url=url))
     files, charts = _write(app, tmp_path / "out")
     assert sorted(p.name for p in files.directory.iterdir()) == [
         "cases.png",
@@ -44,8 +52,39 @@ def test_files_are_written_with_charts_inlined_and_user_text_escaped(loaded, tmp
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
     assert "text of m1 &lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold</b>" not in html
     assert "2 customers asked about billing" in html
+    assert "1 customer asked about app" in html and "1 customers" not in html
+    assert "1 positive mention." in html
     assert "missing" in html  # roaming has no response template
-    assert "https://example.com/m1" in html
+    assert '<a href="https://example.com/m1" rel="noopener noreferrer">' in html
+    # m4 (an influential post) and m6 (praise) are still quoted, as text without a link.
+    assert "text of m4 &lt;b&gt;bold&lt;/b&gt;</p>" in html
+    assert "text of m6 &lt;b&gt;bold&lt;/b&gt;” — u_redditor</p>" in html
+    assert "javascript:" not in html.lower()
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith("https://example.com/") for h in hrefs)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("https://example.com/a?b=1&c=2", "https://example.com/a?b=1&c=2"),
+        ("HTTP://example.com/x", "HTTP://example.com/x"),
+        (" https://example.com/x ", "https://example.com/x"),
+        ("javascript:alert(1)", None),
+        (" JavaScript:alert(1)", None),
+        ("java\tscript:alert(1)", None),
+        ("https://example.com/\njavascript:alert(1)", None),
+        ("data:text/html,<script>alert(1)</script>", None),
+        ("vbscript:msgbox(1)", None),
+        ("https:alert(1)", None),  # no host
+        ("//evil.example/x", None),  # scheme-relative: whatever the page was opened with
+        ("/relative/path", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_only_http_and_https_urls_become_links(url, expected):
+    assert safe_url(url) == expected
 
 
 def _ci() -> bool:

@@ -1,5 +1,5 @@
-"""The daily report's figures on a hand-built day, against numbers worked out by hand
-(tests/reports/dataset.py), on SQLite and PostgreSQL."""
+"""The daily and weekly reports' figures on a hand-built day and week, against numbers worked out
+by hand (tests/reports/dataset.py), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 
 from monitor.reports import build_report, period_for
 from monitor.reports.csvfile import render_csv
-from tests.reports.dataset import DAY, EXPECTED, NOW
+from tests.reports.dataset import DAY, EXPECTED, NOW, WEEKLY_EXPECTED
 
 
 def _build(app):
@@ -93,3 +93,56 @@ def test_the_csv_holds_the_same_figures_one_tidy_row_each(loaded):
     assert by["source", "reddit"]["change"] == "-1"
     assert by["language", "unknown"]["value"] == "1"
     assert float(by["facts", "non_english_share"]["value"]) == pytest.approx(3 / 7, abs=1e-4)
+
+
+# --- the week [2026-11-16, 2026-11-23) that holds the day, against the week before --------------
+
+
+def _build_week(app):
+    period = period_for("weekly", now=NOW, on=DAY.date())
+    assert (period.start.isoformat(), period.end.isoformat()) == (
+        "2026-11-16T00:00:00+00:00",
+        "2026-11-23T00:00:00+00:00",
+    )
+    with app.factory() as session:
+        return build_report(session, app.config, period, now=NOW)
+
+
+def test_weekly_outcomes_sla_and_unanswered_reviews_match_the_hand_computed_week(loaded_weeks):
+    app, _ = loaded_weeks
+    report = _build_week(app)
+    assert report.outcomes is not None
+    for name, value in WEEKLY_EXPECTED["outcomes"].items():
+        assert getattr(report.outcomes, name) == pytest.approx(value), name
+    assert (report.sla_breaches, report.sla_unanswered) == WEEKLY_EXPECTED["sla"]
+    assert report.unanswered_low_ratings == WEEKLY_EXPECTED["unanswered_low_ratings"]
+
+
+def test_weekly_themes_count_customers_with_the_change_vs_the_week_before(loaded_weeks):
+    app, _ = loaded_weeks
+    report = _build_week(app)
+    assert [(t.topic, t.customers, t.previous, t.has_template) for t in report.themes] == (
+        WEEKLY_EXPECTED["themes"]
+    )
+    assert [t.change for t in report.themes] == [1, 1, -1]
+
+
+def test_weekly_volumes_sentiment_and_trend_match_the_hand_computed_week(loaded_weeks):
+    app, _ = loaded_weeks
+    report = _build_week(app)
+    assert _counts(report.sentiment) == WEEKLY_EXPECTED["sentiment"]
+    assert _counts(report.previous_sentiment) == WEEKLY_EXPECTED["previous_sentiment"]
+    assert report.sentiment.net == WEEKLY_EXPECTED["net"]
+    assert report.previous_sentiment.net == WEEKLY_EXPECTED["previous_net"]
+    assert report.net_change == WEEKLY_EXPECTED["net_change"]
+    for got, want in ((report.by_source, "by_source"), (report.by_lang, "by_lang")):
+        assert [(b.name, b.now.total, *_counts(b.now), b.previous_total) for b in got] == (
+            WEEKLY_EXPECTED[want]
+        )
+    assert len(report.trend) == 28 and report.trend[0].day.isoformat() == "2026-10-26"
+    busy = {
+        p.day.isoformat(): (p.by_source, p.cases_opened, p.cases_closed)
+        for p in report.trend
+        if p.by_source or p.cases_opened or p.cases_closed
+    }
+    assert busy == WEEKLY_EXPECTED["trend"]
