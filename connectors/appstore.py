@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import weakref
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -41,6 +42,8 @@ from monitor.models import Batch, Mention
 
 logger = logging.getLogger(__name__)
 
+CLOCK_SKEW = timedelta(minutes=1)
+"""Between our clock (`since`) and Apple's `lastModifiedDate` when matching a response."""
 MAX_FEED_PAGES = 10
 """Apple serves pages 1–10 of 50 reviews: the 500 most recent reviews per country, no more."""
 
@@ -96,7 +99,8 @@ class AppStoreConnector:
 
     Cursor: `{"us": {"updated": ISO, "ids": [...]}, ...}` — the newest review time seen per
     country and the review ids at that second. An edited review comes back with a newer
-    `updated` and the same id; the store keeps the first version (unique on source and id).
+    `updated` and the same id; the pipeline stores the new version and keeps the old one in
+    `raw["repmon_previous"]` (monitor.edits), so the outcome loop can judge the edit.
     """
 
     Settings: ClassVar[type[ConnectorSettings]] = AppStoreSettings
@@ -251,10 +255,58 @@ class AppStoreConnector:
         return response_id
 
     def find_reply(self, mention: Mention, text: str, *, since: datetime) -> str | None:
-        """Our response to the review, if it has one (after a crash: posted, or not)."""
+        """The response's id when the review's response is this text, or was set since `since`
+        (after a crash: posted, or not).
+
+        Any response is not enough: a POST replaces the review's response, so an older one (an
+        earlier reply, or one written in App Store Connect) says nothing about this send.
+        """
         if self._connect is None:
             raise FatalConnectorError(f"appstore {self.settings.name}: no `connect:` block")
-        return self._connect.response_of(mention.external_id)
+        found = self._connect.response_of(mention.external_id)
+        if found is None:
+            return None
+        if _same_text(found.body, text):
+            return found.id
+        if found.modified is not None and found.modified >= since - CLOCK_SKEW:
+            return found.id
+        return None
+
+    def recheck(self, mentions: list[Mention]) -> list[Mention]:
+        """Each review as App Store Connect shows it now (`GET customerReviews/{id}`), for the
+        outcome loop (monitor.outcomes): a rating edited after our reply is seen even though the
+        incremental `fetch` (by `createdDate`) never returns the review again.
+
+        A review is dated by its last edit (monitor.edits judges an edit by that date), but App
+        Store Connect only gives `createdDate`: a review whose stars, title or text changed while
+        its `createdDate` did not is dated when this re-check first saw the change.
+
+        Deleted reviews (404), malformed ones and reviews read from the public feed (ids App
+        Store Connect does not know) are left out. Without a `connect:` block nothing can be
+        re-checked and every review is left out ([]): the public RSS feed has no lookup by id
+        and only lists the 500 newest reviews per storefront; an edit still arrives through
+        `fetch` there, because the feed dates a review by its last edit.
+        """
+        if self._connect is None:
+            return []
+        out: list[Mention] = []
+        for mention in mentions:
+            raw = mention.raw
+            if not isinstance(raw, dict) or raw.get("type") != REVIEW_TYPE:
+                continue
+            item = self._connect.review(mention.external_id)
+            try:
+                if item is None:
+                    raise ValueError("no longer in App Store Connect")
+                out.append(_dated_by_edit(self._connect_mention(item), mention, self._clock()))
+            except (ValueError, KeyError) as exc:
+                logger.info(
+                    "appstore %s: review %s left out of the re-check: %s",
+                    self.settings.name,
+                    mention.external_id,
+                    exc,
+                )
+        return out
 
     # --- Public feed ---------------------------------------------------------------------------
 
@@ -350,6 +402,19 @@ class AppStoreConnector:
             metrics=metrics,
             raw=entry,
         )
+
+
+def _dated_by_edit(fresh: Mention, stored: Mention, seen: datetime) -> Mention:
+    """`fresh` dated `seen` when it differs from `stored` but kept the same `createdDate`."""
+    changed = (fresh.rating, fresh.title, fresh.text) != (stored.rating, stored.title, stored.text)
+    if changed and fresh.created_at <= stored.created_at:
+        return replace(fresh, created_at=max(seen, stored.created_at))
+    return fresh
+
+
+def _same_text(theirs: str, ours: str) -> bool:
+    """Equal once whitespace is collapsed (line endings and trailing spaces may not survive)."""
+    return " ".join(theirs.split()) == " ".join(ours.split())
 
 
 def _text_problem(text: str | None) -> str | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import httpx
 import jwt
@@ -28,6 +30,7 @@ from connectors.base import (
     RetriableConnectorError,
 )
 from connectors.records import clean_text, parse_timestamp
+from connectors.retry import call_with_retries
 from monitor.configtypes import Strict
 
 logger = logging.getLogger(__name__)
@@ -125,6 +128,15 @@ class TokenSigner:
         return self._token
 
 
+@dataclass(frozen=True, slots=True)
+class ReviewResponse:
+    """A review's developer response (`customerReviewResponses`) as App Store Connect shows it."""
+
+    id: str
+    body: str
+    modified: datetime | None  # `lastModifiedDate`; None when missing or unreadable
+
+
 class ConnectApi:
     """The few App Store Connect calls repmon makes, errors mapped to the connector tree."""
 
@@ -202,8 +214,10 @@ class ConnectApi:
             raise ConnectorError(f"{label}: accepted, but no response id came back")
         return response_id
 
-    def response_of(self, review_id: str) -> str | None:
-        """GET customerReviews/{id}/response: our response's id, or None when there is none."""
+    def response_of(self, review_id: str) -> ReviewResponse | None:
+        """GET customerReviews/{id}/response: the review's developer response as it is now, or
+        None when it has none. A review holds one response and a POST replaces it, so callers
+        compare its text and date: an older response proves nothing about ours."""
         label = f"{self._label}: customerReviews/response"
         url = f"{self._base}/v1/customerReviews/{review_id}/response"
         response = self._send("GET", url, label, None)
@@ -212,7 +226,32 @@ class ConnectApi:
         self._raise_for(response, label)
         data = _json(response, label).get("data")
         found = data.get("id") if isinstance(data, dict) else None
-        return found if isinstance(found, str) and found else None
+        if not isinstance(data, dict) or not isinstance(found, str) or not found:
+            return None
+        attributes = data.get("attributes")
+        attributes = attributes if isinstance(attributes, dict) else {}
+        body = attributes.get("responseBody")
+        try:
+            modified: datetime | None = parse_timestamp(attributes.get("lastModifiedDate"))
+        except ValueError:
+            modified = None
+        return ReviewResponse(found, body if isinstance(body, str) else "", modified)
+
+    def review(self, review_id: str) -> dict[str, Any] | None:
+        """GET customerReviews/{id}: the review as it is now (rating and text after any edit);
+        None when Apple no longer has it (404). Transient failures are retried here."""
+        label = f"{self._label}: customerReviews/{{id}}"
+        url = f"{self._base}/v1/customerReviews/{quote(review_id, safe='')}"
+
+        def attempt() -> dict[str, Any] | None:
+            response = self._send("GET", url, label, None)
+            if response.status_code == 404:
+                return None
+            self._raise_for(response, label)
+            data = _json(response, label).get("data")
+            return data if isinstance(data, dict) else None
+
+        return call_with_retries(attempt, sleep=self._sleep)
 
     def _get(self, url: str, label: str) -> dict[str, Any]:
         return get(

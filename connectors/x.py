@@ -36,6 +36,7 @@ from connectors.x_payload import (
     Page,
     parse_page,
     reply_problem,
+    same_reply_text,
     snowflake,
 )
 from monitor.models import Batch, Mention
@@ -336,9 +337,12 @@ class XConnector:
         return reply_id
 
     def find_reply(self, mention: Mention, text: str, *, since: datetime) -> str | None:
-        """Our post answering `mention`, from the account's own timeline (newer than the post).
+        """Our post answering `mention` with this text, from the account's own timeline (newer
+        than the post).
 
         After a crash mid-send, this tells "posted, the answer was lost" from "never posted".
+        Another reply of ours to the same post (an earlier answer, a different text) is not
+        this one, so the text must match as X returns it (see `same_reply_text`).
         """
         self._need_user_context()
         try:
@@ -357,15 +361,18 @@ class XConnector:
             raise _translate(exc, self.settings.name) from exc
         posts = page.get("data") if isinstance(page, dict) else None
         for post in posts if isinstance(posts, list) else []:
-            refs = post.get("referenced_tweets") if isinstance(post, dict) else None
-            for ref in refs if isinstance(refs, list) else []:
-                if (
-                    isinstance(ref, dict)
-                    and ref.get("type") == "replied_to"
-                    and ref.get("id") == mention.external_id
-                    and isinstance(post.get("id"), str)
-                ):
-                    return str(post["id"])
+            if not isinstance(post, dict) or not isinstance(post.get("id"), str):
+                continue
+            refs = post.get("referenced_tweets")
+            answers = any(
+                isinstance(ref, dict)
+                and ref.get("type") == "replied_to"
+                and ref.get("id") == mention.external_id
+                for ref in (refs if isinstance(refs, list) else [])
+            )
+            posted = post.get("text")
+            if answers and isinstance(posted, str) and same_reply_text(posted, text):
+                return str(post["id"])
         return None
 
     def _need_user_context(self) -> None:

@@ -6,6 +6,7 @@ import html
 import json
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,6 +21,8 @@ URL_WEIGHT = 23
 """X shortens every link to a t.co URL and counts it as 23 characters, whatever its length."""
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_LINKISH = re.compile(r"://|^\W*www\.|[A-Za-z0-9-]\.[A-Za-z]{2,}", re.IGNORECASE)
+"""A word X may turn into a t.co link: a URL, `www.`, or something shaped like a domain."""
 _MAX_ID = 2**63 - 1  # X ids are 64-bit snowflakes
 _NO_LANGUAGE = frozenset({"und", "zxx", "qam", "qct", "qht", "qme", "qst"})
 """X's codes for "no language": undetermined, media only, mentions/cashtags/hashtags only, ..."""
@@ -238,6 +241,26 @@ def reply_problem(mention: Mention, text: str) -> str | None:
     if length > POST_LIMIT:
         return f"too long: {length} characters, X allows {POST_LIMIT} (each link counts as 23)"
     return None
+
+
+def same_reply_text(posted: str, sent: str) -> bool:
+    """Whether a post's `text` as X returns it is the reply text we sent.
+
+    X changes the text on the way: it prepends the @handles a reply goes to, escapes `&`, `<` and
+    `>` as HTML entities, and swaps every link (even a bare `acme.example/x`) for a t.co URL. So
+    both sides lose leading @handles and link-like words (the number of links must still agree)
+    and the rest, whitespace collapsed, must be equal.
+    """
+    theirs = posted.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    return _reply_words(theirs) == _reply_words(sent)
+
+
+def _reply_words(text: str) -> tuple[list[str], int]:
+    words = unicodedata.normalize("NFC", text).split()
+    while words and words[0].startswith("@"):
+        words.pop(0)
+    kept = [word for word in words if not _LINKISH.search(word)]
+    return kept, len(words) - len(kept)
 
 
 def snowflake(moment: datetime) -> int:

@@ -1,7 +1,8 @@
 """The outcome loop end to end: replies are watched, and cases end recovered or reopened.
 
 The Google Play tests run the real google-api-python-client against the loopback androidpublisher
-fake (as tests/connectors/test_googleplay.py does) through `repmon run --once`; the others feed
+fake (as tests/connectors/test_googleplay.py does) through `repmon run --once`, the App Store test
+the connector's httpx client against the loopback App Store Connect; the others feed
 the pipeline directly with a clock the test moves.
 """
 
@@ -28,6 +29,10 @@ from monitor.config import load_config
 from monitor.outcomes import judge_edit, tick
 from responders.slack.actions import resolve
 from responders.slack.replies import mark_manual
+from tests.connectors.fake_connect import APP_ID as ASC_APP_ID
+from tests.connectors.fake_connect import KEVIN as ASC_KEVIN
+from tests.connectors.fake_connect import FakeConnect, connect_block, new_key
+from tests.connectors.fake_connect import payload as asc_payload
 from tests.connectors.fakeserver import FakeServer, Reply, Request
 from tests.connectors.harness_stores import write_service_account
 from tests.support import NOW, make_config, mention
@@ -197,6 +202,78 @@ def test_a_review_deleted_while_watched_is_left_out_of_the_recheck(play):
         assert any(GET.fullmatch(r.path) for r in play.server.requests)
         case = kevins_case(app)
         assert (case.status, case.recovered_at) == ("replied", None)
+    finally:
+        app.close()
+
+
+# --- App Store Connect: the same recheck through `GET customerReviews/{id}` ----------------------
+
+
+@pytest.fixture
+def connect(db_url: str, tmp_path: Path) -> Iterator[tuple[FakeConnect, Path]]:
+    """The loopback App Store Connect (tests/connectors/fake_connect.py) and a config using it."""
+    pem, public = new_key()
+    fake = FakeConnect(public)
+    config = {
+        "database": {"url": db_url},
+        "brands": [{"name": "Acme", "keywords": ["acme"]}],
+        "connectors": [
+            {
+                "name": "appstore-acme",
+                "type": "appstore",
+                "app_id": ASC_APP_ID,
+                "connect": connect_block(fake.url, pem),
+            }
+        ],
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    upgraded = CliRunner().invoke(cli, ["db", "upgrade", "--config", str(path)])
+    assert upgraded.exit_code == 0, upgraded.output
+    yield fake, path
+    fake.close()
+    assert fake.server.errors == []
+
+
+def test_an_app_store_review_edited_from_1_to_4_stars_is_found_by_the_recheck(connect):
+    fake, path = connect
+    kevin, lucia = asc_payload("reviews_page1.json")["data"]  # Kevin: 1★ at 10:14 UTC
+    fake.reviews = [kevin, lucia]
+    runner = CliRunner()
+
+    def run_once(at: datetime) -> None:
+        with time_machine.travel(at, tick=False):
+            result = runner.invoke(cli, ["run", "--once", "--force", "-c", str(path)])
+        assert result.exit_code == 0, result.output
+
+    run_once(datetime(2026, 11, 22, 10, 30, tzinfo=UTC))
+    app = App.open(load_config(path), upgrade=False)
+    try:
+        with app.factory() as session:
+            row = session.scalars(select(MentionRow).where(MentionRow.external_id == ASC_KEVIN))
+            case_id = row.one().case_id
+        assert case_id is not None
+        replied = datetime(2026, 11, 22, 10, 45, tzinfo=UTC)
+        mark_manual(app.factory, case_id, agent="U01", text="Sorry", key="r1", now=replied)
+        # Kevin edits his review: App Store Connect keeps its createdDate, so the incremental
+        # list (sorted and cursored by createdDate) never hands it back; only the recheck sees it.
+        edited = json.loads(json.dumps(kevin))
+        edited["attributes"].update(
+            rating=4, title="Refund arrived", body="Acme refunded me the next day, thanks!"
+        )
+        fake.reviews = [edited, lucia]
+        run_once(datetime(2026, 11, 22, 12, 0, tzinfo=UTC))
+        case = get_case(app, case_id)
+        assert (case.status, case.outcome) == ("resolved", "recovered")
+        assert case.recovered_at == datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+        assert ("repmon", "recovered", "review edited: 1★ → 4★") in events(app, case_id)
+        with app.factory() as session:
+            row = session.scalars(select(MentionRow).where(MentionRow.external_id == ASC_KEVIN))
+            stored = row.one()
+            assert (stored.rating, stored.title) == (4, "Refund arrived")
+            assert stored.raw["repmon_previous"][0]["rating"] == 1
+        looked = [r.path for r in fake.requests if r.path.startswith("/v1/customerReviews/")]
+        assert looked == [f"/v1/customerReviews/{ASC_KEVIN}"]  # only the watched review
     finally:
         app.close()
 

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jwt
 from cryptography.hazmat.primitives import serialization
@@ -30,6 +31,7 @@ KEVIN = "00000050-3f1c-0014-7d2e-a1b2c3d40002"
 LUCIA = "00000050-3f1c-0014-7d2e-a1b2c3d40001"
 CHLOE = "00000050-3f1c-0014-7d2e-a1b2c3d40000"
 _RESPONSE = re.compile(r"/v1/customerReviews/([^/]+)/response")
+_REVIEW = re.compile(r"/v1/customerReviews/([^/]+)")
 
 
 def payload(name: str) -> Any:
@@ -69,6 +71,7 @@ class FakeConnect:
         self.server.route("GET", re.compile(r"/v1/apps/(\d+)/customerReviews"), self._list)
         self.server.route("POST", "/v1/customerReviewResponses", self._post)
         self.server.route("GET", _RESPONSE, self._response)
+        self.server.route("GET", _REVIEW, self.review)
 
     def close(self) -> None:
         self.hold.set()
@@ -141,6 +144,18 @@ class FakeConnect:
         if found is None:
             return Reply.json(payload("error_404.json"), 404)
         return Reply.json({"data": found["data"], "links": {"self": f"{self.url}{request.path}"}})
+
+    def review(self, request: Request) -> Reply:
+        """`GET /v1/customerReviews/{id}`, from `reviews` (404 when not there)."""
+        refused = self._auth(request)
+        if refused:
+            return refused
+        match = _REVIEW.fullmatch(request.path)
+        wanted = unquote(match.group(1)) if match else ""
+        for item in self.reviews:
+            if isinstance(item, dict) and item.get("id") == wanted:
+                return Reply.json({"data": item, "links": {"self": f"{self.url}{request.path}"}})
+        return Reply.json(payload("error_404.json"), 404)
 
     def post_count(self) -> int:
         return sum(1 for r in self.requests if r.method == "POST")

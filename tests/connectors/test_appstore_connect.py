@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from connectors import (
 )
 from connectors.appstore import AppStoreConnector, AppStoreSettings
 from connectors.appstore_connect import MAX_RESPONSE_CHARS
-from connectors.base import ChecksReplies, FindsReplies, SupportsReply
+from connectors.base import ChecksReplies, FindsReplies, SupportsRecheck, SupportsReply
 from monitor.config import parse_config
 from tests.connectors.fake_connect import (
     APP_ID,
@@ -160,6 +161,84 @@ def test_reply_posts_a_customer_review_response(make: Any, fake: FakeConnect) ->
 
 def test_find_reply_is_none_when_the_review_has_no_response(make: Any, fake: FakeConnect) -> None:
     assert make().find_reply(review(LUCIA), "hello", since=NOW) is None
+
+
+def existing_response(fake: FakeConnect, text: str, modified: str) -> str:
+    """Kevin's review already has a developer response (ours or anyone's); its id."""
+    found = payload("response_created.json")
+    found["data"]["attributes"].update(responseBody=text, lastModifiedDate=modified)
+    fake.responses[KEVIN] = found
+    return str(found["data"]["id"])
+
+
+def test_find_reply_wants_this_text_or_a_response_set_since_the_attempt(
+    make: Any, fake: FakeConnect
+) -> None:
+    connector = make()
+    ours = "Sorry about the double charge, Kevin."
+    # Another text, last changed two days before the attempt: not this send.
+    existing_response(fake, "Thanks for the feedback!", "2026-11-20T09:00:00-08:00")
+    assert connector.find_reply(review(), ours, since=NOW) is None
+    # Another text changed since the attempt (less Apple's clock skew): the POST went through.
+    found = existing_response(fake, "Thanks for the feedback!", "2026-11-22T03:59:30-08:00")
+    assert connector.find_reply(review(), ours, since=NOW) == found
+    assert connector.find_reply(review(), ours, since=NOW + timedelta(minutes=2)) is None
+    # This text, however old and however its whitespace came back: ours.
+    found = existing_response(fake, f"  {ours}\r\n", "2026-11-20T09:00:00-08:00")
+    assert connector.find_reply(review(), ours, since=NOW) == found
+    # No usable date and another text: not ours.
+    existing_response(fake, "Thanks for the feedback!", "not a date")
+    assert connector.find_reply(review(), ours, since=NOW) is None
+
+
+def test_recheck_reads_each_review_as_it_is_now(make: Any, fake: FakeConnect) -> None:
+    page = payload("reviews_page1.json")["data"] + payload("reviews_page2.json")["data"]
+    connector = make()
+    assert isinstance(connector, SupportsRecheck)
+    kevin_1, _, chloe = connector.fetch(None).mentions  # as stored when first read
+    kevin = json.loads(json.dumps(page[0]))
+    kevin["attributes"].update(rating=4, title="Refund arrived", body="Refunded, thanks Acme.")
+    fake.reviews = [kevin, page[2]]  # Lucía's review was deleted, Chloé's is unchanged
+    fake.requests.clear()
+    feed_review = Mention("appstore", "11054455001", "x", NOW, raw={"im:rating": {"label": "1"}})
+    fresh = connector.recheck([kevin_1, review(LUCIA), chloe, feed_review])
+    assert [(m.external_id, m.rating, m.title) for m in fresh] == [
+        (KEVIN, 4, "Refund arrived"),
+        (CHLOE, chloe.rating, chloe.title),
+    ]
+    assert fresh[0].connector == "appstore-acme" and fresh[0].raw == kevin
+    # Same createdDate, other stars: dated when the re-check saw the edit (the connector's clock).
+    assert kevin_1.created_at == datetime(2026, 11, 22, 10, 14, 9, tzinfo=UTC)
+    assert fresh[0].created_at == NOW
+    assert fresh[1] == chloe  # unchanged: dated as before
+    paths = [r.path for r in fake.requests]  # the feed's id was never sent to Apple
+    assert paths == [f"/v1/customerReviews/{id_}" for id_ in (KEVIN, LUCIA, CHLOE)]
+
+
+def test_recheck_failures_are_the_connector_errors(make: Any, fake: FakeConnect) -> None:
+    fake.server.route(
+        "GET",
+        re.compile(r"/v1/customerReviews/[^/]+"),
+        Reply.json(payload("error_429.json"), 429, **{"Retry-After": "3600"}),
+    )
+    with pytest.raises(RetriableConnectorError, match="rate limited") as info:
+        make().recheck([review()])
+    assert info.value.reset_at == NOW + timedelta(hours=1)
+    fake.server.route("GET", re.compile(r"/v1/customerReviews/[^/]+"), fake.review)
+    fake.public_key = new_key()[1]
+    with pytest.raises(FatalConnectorError, match="HTTP 401"):
+        make().recheck([review()])
+
+
+def test_without_a_key_nothing_can_be_rechecked(fake: FakeConnect) -> None:
+    without_key = AppStoreConnector.from_settings(
+        AppStoreSettings.model_validate(
+            {"name": "a", "type": "appstore", "app_id": APP_ID, "base_url": fake.url}
+        )
+    )
+    assert without_key.recheck([review()]) == []
+    without_key.close()
+    assert fake.requests == []
 
 
 def test_an_existing_response_is_a_duplicate(make: Any, fake: FakeConnect) -> None:

@@ -20,7 +20,7 @@ from requests.adapters import HTTPAdapter
 from connectors import FatalConnectorError, Mention, ReplyRejected, RetriableConnectorError
 from connectors import registry as connector_registry
 from connectors.x import XConnector, XSettings
-from connectors.x_payload import Cursor, normalise_lang, weighted_length
+from connectors.x_payload import Cursor, normalise_lang, same_reply_text, weighted_length
 from monitor.config import parse_config
 from tests.connectors.harness_x import API, BRAND_ID, FakeX, XHarness, post_for, snowflake, user_for
 
@@ -538,6 +538,24 @@ def test_links_count_23_characters():
     assert weighted_length("thanks") == 6
     assert weighted_length("see https://acme.example/a/very/long/path/to/the/status/page") == 4 + 23
     assert weighted_length("www.acme.example and http://a.co") == 23 + 5 + 23
+
+
+@pytest.mark.parametrize(
+    ("posted", "sent", "same"),
+    [
+        ("@maria_lopez Sorry about this, we are on it.", "Sorry about this, we are on it.", True),
+        ("@maria_lopez @acme_es Sorry,  we are\non it.", "Sorry, we are on it. ", True),
+        ("@ana Q&amp;A &lt;3 &gt; https://t.co/Ab12Cd34Ef.", "Q&A <3 > acme.example/faq.", True),
+        ("@ana See https://t.co/Ab12Cd34Ef", "See https://acme.example/a/long/path", True),
+        ("@ana Tarifa: est\u00e1 corregida", "Tarifa: esta\u0301 corregida", True),  # NFC
+        ("@ana Thanks, DM us", "Sorry about this, we are on it.", False),
+        ("@ana Sorry about this", "Sorry about this, we are on it.", False),
+        ("@ana Sorry https://t.co/Ab12Cd34Ef", "Sorry", False),  # a link more
+        ("@ana Sorry &amp;amp; more", "Sorry & more", False),
+    ],
+)
+def test_a_post_is_our_reply_only_with_the_same_text_as_x_returns_it(posted, sent, same):
+    assert same_reply_text(posted, sent) is same
 
 
 def test_harness_fake_refuses_start_time_with_ids(fake_x):

@@ -333,6 +333,32 @@ def test_x_after_a_crash_before_x_received_it_the_reply_is_posted(desks):
     assert_sent(desk, key, X_REPLY)
 
 
+def test_x_after_a_crash_our_other_replies_to_the_post_are_not_taken_for_this_one(desks):
+    desk = desks(x_block(), x_post())
+    key = desk.queue()
+    desk.crashed_mid_send(key)
+    tape = recorder("x")
+    with tape.use_cassette("reply_find_other_replies.yaml") as cassette:
+        desk.send()
+    assert tape.methods() == ["GET", "GET", "POST"]  # two replies of ours, neither this text
+    assert cassette.all_played
+    assert_sent(desk, key, X_REPLY)
+
+
+def test_x_after_a_crash_the_reply_with_this_text_is_found_among_ours(desks):
+    desk = desks(x_block(), x_post())
+    text = "Sorry about the double charge & the wait. Refund status: acme.example/refunds"
+    key = desk.queue(text)
+    desk.crashed_mid_send(key)
+    tape = recorder("x")
+    with tape.use_cassette("reply_find_among_replies.yaml"):
+        desk.send()
+    assert tape.methods() == ["GET", "GET"]  # no POST
+    reply = desk.reply()
+    assert (reply.state, reply.external_id, reply.text) == ("sent", X_REPLY, text)
+    assert desk.outbox(key).state == "sent" and desk.case().status == "replied"
+
+
 # --- Reddit (praw) -------------------------------------------------------------------------------
 
 
@@ -597,6 +623,46 @@ def test_app_store_after_a_crash_the_response_is_found_and_not_posted_again(desk
     desk.send()
     assert fake.posts == 1
     assert desk.reply().external_id == response_id
+
+
+def seed_response(fake: FakeConnect, review: str, text: str, modified: str) -> str:
+    """A developer response App Store Connect already holds for `review`; its id."""
+    existing = asc_payload("response_created.json")
+    existing["data"]["id"] = "0b1e2f3a-0000-4000-8000-000000000001"
+    existing["data"]["attributes"].update(
+        responseBody=text, lastModifiedDate=modified, state="PUBLISHED"
+    )
+    existing["data"]["relationships"]["review"]["data"]["id"] = review
+    fake.responses[review] = existing
+    return existing["data"]["id"]
+
+
+def test_app_store_after_a_crash_an_older_response_is_replaced_by_exactly_one_post(desks, apple):
+    # A POST replaces the review's response: an older one with another text is not ours.
+    fake, pem = apple
+    old = seed_response(fake, ASC_KEVIN, "Thanks for the feedback!", "2026-11-20T09:00:00-08:00")
+    desk = desks(apple_block(fake, pem), apple_review())
+    key = desk.queue()
+    desk.crashed_mid_send(key)
+    desk.send()
+    assert fake.posts == 1
+    looked = [r for r in fake.requests if r.path == f"/v1/customerReviews/{ASC_KEVIN}/response"]
+    assert len(looked) == 1  # looked first, found only the old response, then posted
+    new = fake.responses[ASC_KEVIN]["data"]
+    assert new["attributes"]["responseBody"] == TEXT and new["id"] != old
+    assert_sent(desk, key, new["id"])
+
+
+def test_app_store_after_a_crash_our_own_text_already_there_is_not_posted_again(desks, apple):
+    fake, pem = apple
+    # Our text, dated before the attempt (Apple's clock, or an update that kept the date).
+    ours = seed_response(fake, ASC_KEVIN, TEXT + "\n", "2026-11-22T03:30:00-08:00")
+    desk = desks(apple_block(fake, pem), apple_review())
+    key = desk.queue()
+    desk.crashed_mid_send(key)
+    desk.send()
+    assert fake.posts == 0
+    assert_sent(desk, key, ours)
 
 
 # --- A platform that cannot be asked -------------------------------------------------------------
