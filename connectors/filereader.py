@@ -45,6 +45,8 @@ class RecordReader:
         csv_header: list[str] | None = None,
         label: str = "input",
         growing: bool = False,
+        keep_lines: bool = False,
+        quiet: bool = False,
     ) -> None:
         self._stream = stream
         self._fmt = fmt
@@ -56,6 +58,10 @@ class RecordReader:
         self.eof = False
         self._header = csv_header
         self._growing = growing
+        self._quiet = quiet  # a second reader of the same lines (an analysing worker)
+        if keep_lines and fmt != "jsonl":
+            raise ValueError("only JSON Lines can be parsed again line by line")
+        self._kept: list[bytes] | None = [] if keep_lines else None
         self._bad_encoding = False
         self._records = self._iter_records()
 
@@ -76,9 +82,27 @@ class RecordReader:
         else:
             yield from self._iter_jsonl()
 
+    @property
+    def connector(self) -> str:
+        return self._connector
+
+    @property
+    def keeps_lines(self) -> bool:
+        return self._kept is not None
+
+    def take_lines(self) -> bytes:
+        """The raw lines read since the last call (with `keep_lines=True`): a batch's own bytes,
+        which a worker process parses again for itself more cheaply than it could be sent the
+        parsed mentions."""
+        if self._kept is None:
+            raise ValueError("this reader was not asked to keep its lines")
+        lines, self._kept = b"".join(self._kept), []
+        return lines
+
     def _skip(self, reason: str) -> None:
         self.skipped += 1
-        logger.warning("%s line %d skipped: %s", self._label, self.line_no, reason)
+        if not self._quiet:
+            logger.warning("%s line %d skipped: %s", self._label, self.line_no, reason)
 
     def _iter_jsonl(self) -> Iterator[Mention | None]:
         for raw in self._stream:
@@ -90,6 +114,8 @@ class RecordReader:
                 if peek and not _complete_json(peek):
                     return
             self.offset += len(raw)
+            if self._kept is not None:
+                self._kept.append(raw)
             stripped = raw.strip()
             if not stripped:
                 continue
@@ -112,6 +138,8 @@ class RecordReader:
                 return  # a row still being written: leave it for the next read
             self.line_no += 1
             self.offset += len(raw)
+            if self._kept is not None:
+                self._kept.append(raw)
             try:
                 yield raw.decode("utf-8-sig" if self.line_no == 1 else "utf-8")
             except UnicodeDecodeError:

@@ -191,6 +191,7 @@ def import_(
         except OSError as exc:
             raise _fail(f"cannot open {file}: {exc.strerror or exc}") from exc
     totals = BatchResult()
+    ahead_workers = _import_workers(workers, total)
     with _opened(cfg) as application, stream:
         run_id = start_run(application, "import")
         reader = RecordReader(
@@ -198,6 +199,7 @@ def import_(
             fmt="csv" if resolved == "csv" else "jsonl",
             connector="import",
             label=file if file != "-" else "stdin",
+            keep_lines=bool(ahead_workers) and resolved != "csv",
         )
         progress = Progress(
             TextColumn("importing"),
@@ -210,7 +212,7 @@ def import_(
         )
 
         pipeline = application.pipeline  # built (scorers loaded) before the freeze and the fork
-        ahead = AheadIngest(pipeline, workers=_import_workers(workers, total))
+        ahead = AheadIngest(pipeline, workers=ahead_workers)
         with _settled_for_bulk(), ahead, progress:  # workers fork before the bar starts a thread
             task = progress.add_task("import", total=total, stored=0)
             for offset, result in ahead.run(read_batches(reader, batch_size)):

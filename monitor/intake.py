@@ -37,7 +37,6 @@ class ScoredMention:
 
     mention: Mention
     brand: str | None
-    folded: str
     score: Score
     complaint: bool
     topic: str | None = None

@@ -44,6 +44,11 @@ class Batch:
     skipped: int = 0
 
 
+ScoreValues = tuple[
+    float, float, float, float, Label, str, str, float | None, bool, float | None, bool
+]
+
+
 @dataclass(slots=True, frozen=True)
 class Score:
     """Sentiment of one text (DESIGN 3.5); `coverage` is the share of words the scorer knew."""
@@ -59,6 +64,23 @@ class Score:
     rating_rule: bool = False
     confidence: float | None = None
     misrated: bool = False
+
+    def values(self) -> ScoreValues:
+        """Every field in declaration order, so `Score(*score.values()) == score`: the plain
+        form a worker process sends (pickling the frozen dataclass costs more to rebuild)."""
+        return (
+            self.compound,
+            self.pos,
+            self.neu,
+            self.neg,
+            self.label,
+            self.lang,
+            self.scorer,
+            self.coverage,
+            self.rating_rule,
+            self.confidence,
+            self.misrated,
+        )
 
     def columns(self) -> dict[str, Any]:
         """The score as the `mentions` table stores it (new mentions and edited reviews)."""

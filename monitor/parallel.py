@@ -15,6 +15,7 @@ Ctrl-C is handled once, by the main process.
 from __future__ import annotations
 
 import ctypes
+import io
 import logging
 import multiprocessing
 import os
@@ -29,7 +30,7 @@ from typing import Generic, TypeVar
 
 from connectors.filereader import RecordReader
 from monitor.models import Mention
-from monitor.pipeline import Analyses, Analysis, Analyzer, BatchResult, Key, Pipeline
+from monitor.pipeline import Analyses, Analysis, Analyzer, BatchResult, Key, Packed, Pipeline
 
 logger = logging.getLogger(__name__)
 Tag = TypeVar("Tag")
@@ -62,11 +63,18 @@ def default_workers() -> int:
 
 @dataclass(frozen=True, slots=True)
 class Work(Generic[Tag]):
-    """One batch to store: the mentions, how many lines were skipped reading them, a tag."""
+    """One batch to store: the mentions, how many lines were skipped reading them, a tag.
+
+    `lines` are the batch's raw JSON Lines when the reader kept them: a worker parses them
+    again (as `connector`) rather than being sent the mentions, since pickling those cost the
+    storing process as much as parsing them.
+    """
 
     mentions: list[Mention]
     skipped: int
     tag: Tag
+    lines: bytes | None = None
+    connector: str = ""
 
 
 def read_batches(reader: RecordReader, batch_size: int) -> Iterator[Work[int]]:
@@ -74,7 +82,9 @@ def read_batches(reader: RecordReader, batch_size: int) -> Iterator[Work[int]]:
     while not reader.eof:
         skipped_before = reader.skipped
         mentions = reader.read(batch_size)
-        yield Work(mentions, reader.skipped - skipped_before, reader.offset)
+        lines = reader.take_lines() if reader.keeps_lines else None
+        skipped = reader.skipped - skipped_before
+        yield Work(mentions, skipped, reader.offset, lines, reader.connector)
 
 
 class AheadIngest:
@@ -118,7 +128,7 @@ class AheadIngest:
         """
         pending: deque[tuple[Work[Tag], Callable[[], Analyses] | None]] = deque()
         for work in batches:
-            pending.append((work, self._submit(work.mentions)))
+            pending.append((work, self._submit(work)))
             if len(pending) > self.workers:
                 yield self._store(*pending.popleft())
         while pending:
@@ -132,22 +142,43 @@ class AheadIngest:
         )
         return work.tag, result
 
-    def _submit(self, mentions: list[Mention]) -> Callable[[], Analyses] | None:
-        """Start analysing `mentions` in a worker; the returned call waits for the analyses."""
-        if self._pool is None or not mentions:
+    def _submit(self, work: Work[Tag]) -> Callable[[], Analyses] | None:
+        """Start analysing a batch in a worker; the returned call waits for the analyses.
+
+        Whatever the worker's analyses do not cover is analysed by `Pipeline.ingest` itself;
+        they are matched by (source, external_id), each key's first mention, as it stores.
+        """
+        if self._pool is None or not work.mentions:
             return None
-        unique: dict[Key, Mention] = {}
-        for mention in mentions:
-            unique.setdefault((mention.source, mention.external_id), mention)
-        keys = list(unique)
-        pending: AsyncResult[list[Analysis | None]] = self._pool.apply_async(
-            _analyze, (list(unique.values()),)
-        )
-        return lambda: dict(zip(keys, pending.get(), strict=True))
+        pending: AsyncResult[list[tuple[Key, Packed | None]]]
+        if work.lines is not None:
+            pending = self._pool.apply_async(_analyze_lines, (work.lines, work.connector))
+        else:
+            pending = self._pool.apply_async(_analyze, (work.mentions,))
+        unpacked = Analysis.unpacked
+        return lambda: {
+            key: None if packed is None else unpacked(packed) for key, packed in pending.get()
+        }
 
 
-def _analyze(mentions: list[Mention]) -> list[Analysis | None]:
-    return _worker["analyzer"].analyze_many(mentions)
+def _analyze(mentions: list[Mention]) -> list[tuple[Key, Packed | None]]:
+    """The packed analysis of each key's first mention (the one the pipeline stores)."""
+    unique: dict[Key, Mention] = {}
+    for mention in mentions:
+        unique.setdefault((mention.source, mention.external_id), mention)
+    analyze = _worker["analyzer"].analyze
+    out: list[tuple[Key, Packed | None]] = []
+    for key, mention in unique.items():
+        analysis = analyze(mention)
+        out.append((key, None if analysis is None else analysis.packed()))
+    return out
+
+
+def _analyze_lines(lines: bytes, connector: str) -> list[tuple[Key, Packed | None]]:
+    """`_analyze` of a batch's raw JSON Lines, parsed here exactly as the importer parsed them
+    (bad lines are the importer's to report)."""
+    reader = RecordReader(io.BytesIO(lines), fmt="jsonl", connector=connector, quiet=True)
+    return _analyze(reader.read(len(lines) + 1))
 
 
 def _worker_started(analyzer: Analyzer, parent: int) -> None:

@@ -21,14 +21,14 @@ from monitor.brands import BrandMatcher
 from monitor.config import AppConfig
 from monitor.edits import StoredItem, apply_edits, find_edits
 from monitor.intake import ScoredMention, open_or_join_cases
-from monitor.models import Mention, Score
+from monitor.models import Mention, Score, ScoreValues
 from monitor.outcomes import follow_ups
 from monitor.ranking import RankingPolicy, is_complaint, participation_tier, rank
 from monitor.routing import Router
 from monitor.scoring import MultiLanguageScorer, build_scorer
 from monitor.textnorm import fold_text
 from monitor.topics import TopicClassifier
-from monitor.urgency import Signal, signals
+from monitor.urgency import Signal, signal_named, signals
 
 logger = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
@@ -76,16 +76,32 @@ class BatchResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+#: An `Analysis` as plain values: brand, score values, complaint, topic, urgency signal names.
+Packed = tuple[str | None, ScoreValues, bool, str | None, tuple[str, ...] | None]
+
+
+@dataclass(slots=True)
 class Analysis:
     """What the steps that need no database learned about one mention."""
 
     brand: str | None
-    folded: str
     score: Score
     complaint: bool
     topic: str | None
     urgency: list[Signal] | None  # complaints only: it feeds their ranking
+
+    def packed(self) -> Packed:
+        """Plain values for the trip back from a worker process: the storing process rebuilds
+        these faster than it unpickles the dataclasses, and it is the import's bottleneck."""
+        urgency = self.urgency
+        names = None if urgency is None else tuple(signal.name for signal in urgency)
+        return (self.brand, self.score.values(), self.complaint, self.topic, names)
+
+    @classmethod
+    def unpacked(cls, packed: Packed) -> Analysis:
+        brand, score, complaint, topic, names = packed
+        urgency = None if names is None else [signal_named(name) for name in names]
+        return cls(brand, Score(*score), complaint, topic, urgency)
 
 
 Key = tuple[str, str]
@@ -125,7 +141,6 @@ class Analyzer:
         complaint = is_complaint(score, mention.rating)
         return Analysis(
             brand=brand,
-            folded=folded,
             score=score,
             complaint=complaint,
             topic=self.topics.topic_of(folded),
@@ -240,7 +255,6 @@ class Pipeline:
                 ScoredMention(
                     mention,
                     analysis.brand,
-                    analysis.folded,
                     analysis.score,
                     analysis.complaint,
                     topic=analysis.topic,

@@ -138,6 +138,12 @@ _BANGS = re.compile(r"[!¡]{3,}")
 
 
 _CAPS_RUN = re.compile(r"[A-ZÁÉÍÓÚÑÀÂÇÈÊËÎÏÔÛÙÜ]{3}")
+_BY_NAME = {signal.name: signal for signal, _ in _SIGNALS} | {SHOUTING.name: SHOUTING}
+
+
+def signal_named(name: str) -> Signal:
+    """The signal called `name` (signals travel between processes by name)."""
+    return _BY_NAME[name]
 
 
 def signals(text: str, folded_text: str) -> list[Signal]:

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,9 @@ from benchmarks.generate import write_jsonl
 from connectors.filereader import RecordReader
 from monitor.app import App
 from monitor.config import load_config
+from monitor.models import Mention
 from monitor.parallel import AheadIngest, available_workers, read_batches
-from monitor.pipeline import Analyzer, BatchResult
+from monitor.pipeline import Analysis, Analyzer, BatchResult
 from tests.processes import wait_for
 
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
@@ -40,14 +42,34 @@ TABLES = {
 pytestmark = pytest.mark.skipif(available_workers() == 0, reason="needs fork (Linux)")
 
 
+@dataclass
+class Imported:
+    results: list[BatchResult]
+    tables: dict[str, list[dict[str, Any]]]
+    analysed_here: int  # mentions the importing process analysed itself
+
+
 def import_with(
-    workers: int, file: Path, config: Path, *, batch: int = BATCH
-) -> tuple[list[BatchResult], dict[str, list[dict[str, Any]]]]:
+    workers: int, file: Path, config: Path, *, batch: int = BATCH, keep_lines: bool = False
+) -> Imported:
     """Import `file` in-process with a fixed clock; every batch's result and every table."""
     application = App.open(load_config(config), clock=lambda: NOW, upgrade=True)
+    analyzer = application.pipeline.analyzer
+    analyze = analyzer.analyze
+    here = os.getpid()
+    analysed_here = 0
+
+    def counting(mention: Mention) -> Analysis | None:
+        nonlocal analysed_here
+        analysed_here += os.getpid() == here  # forked workers inherit this wrapper
+        return analyze(mention)
+
+    analyzer.analyze = counting  # type: ignore[method-assign]
     try:
         with file.open("rb") as stream:
-            reader = RecordReader(stream, fmt="jsonl", connector="import", label=file.name)
+            reader = RecordReader(
+                stream, fmt="jsonl", connector="import", label=file.name, keep_lines=keep_lines
+            )
             with AheadIngest(application.pipeline, workers=workers) as ahead:
                 results = [r for _offset, r in ahead.run(read_batches(reader, batch))]
         with application.engine.connect() as connection:
@@ -60,7 +82,7 @@ def import_with(
             }
     finally:
         application.engine.dispose()
-    return results, tables
+    return Imported(results, tables, analysed_here)
 
 
 @pytest.fixture
@@ -68,22 +90,29 @@ def generated(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "mentions.jsonl", LINES, seed=7)
 
 
+@pytest.mark.parametrize("keep_lines", [True, False], ids=["lines", "mentions"])
 def test_two_workers_store_exactly_what_the_inline_import_stores(
-    generated, tmp_path, db_url, request
+    generated, tmp_path, db_url, request, keep_lines
 ):
+    """Workers sent the batch's raw lines (the CLI's way for JSON Lines) or its mentions."""
     if db_url.startswith("postgresql"):
         other_url = request.getfixturevalue("pg_database_factory")()
     else:
         other_url = f"sqlite:///{tmp_path}/b.db"
     inline = import_with(0, generated, write_config(tmp_path / "a.yaml", db_url))
-    ahead = import_with(2, generated, write_config(tmp_path / "b.yaml", other_url))
+    ahead = import_with(
+        2, generated, write_config(tmp_path / "b.yaml", other_url), keep_lines=keep_lines
+    )
 
-    inline_results, inline_tables = inline
-    ahead_results, ahead_tables = ahead
+    inline_results, inline_tables = inline.results, inline.tables
+    ahead_results, ahead_tables = ahead.results, ahead.tables
     assert [r.as_dict() for r in ahead_results] == [r.as_dict() for r in inline_results]
     assert sum(r.received for r in inline_results) == LINES
     for table in TABLES:
         assert ahead_tables[table] == inline_tables[table], table
+    # Every analysis came from the workers (the pipeline would quietly fill in any gap).
+    assert inline.analysed_here > LINES * 0.9
+    assert ahead.analysed_here == 0
     # The comparison means something: the file made cases, joins and cards.
     assert len(inline_tables["cases"]) > 50
     assert sum(r.cases_joined for r in inline_results) > 50
@@ -122,7 +151,7 @@ def test_a_worker_error_fails_the_import_and_keeps_the_batches_stored_before(
     config = write_config(tmp_path / "c.yaml", f"sqlite:///{tmp_path}/c.db")
 
     with pytest.raises(RuntimeError, match="analyzer bug"):
-        import_with(2, generated, config)
+        import_with(2, generated, config, keep_lines=True)
 
     # Batches 0-6 were committed, in order; the poisoned batch and everything after were not.
     assert stored_count(config) == stored_count(expected_config) > 6 * BATCH

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from datetime import timedelta
 
 import pytest
@@ -9,8 +10,8 @@ from sqlalchemy import func, select
 
 from db import repository
 from db.models import Author, Case, ConnectorState, MentionRow, OutboxRow
-from monitor.pipeline import CursorUpdate
-from tests.support import NOW, mention, open_app
+from monitor.pipeline import Analysis, Analyzer, CursorUpdate
+from tests.support import NOW, make_config, mention, open_app
 
 ANGRY = "Acme charged me twice and support hung up on me. Worst service ever, I want a refund!"
 
@@ -147,3 +148,22 @@ def test_a_non_complaint_by_the_author_is_linked_to_the_case_without_notifying(d
         assert count(session, MentionRow, MentionRow.case_id == case.id) == 2
         assert count(session, OutboxRow, OutboxRow.kind == "thread") == 0
     app.close()
+
+
+def test_an_analysis_survives_the_trip_from_a_worker_intact(db_url, tmp_path):
+    """Workers send analyses as plain values; every field must come back equal."""
+    analyzer = Analyzer(make_config(db_url, tmp_path))
+    shouted = mention(
+        "m1",
+        text="WORST SERVICE EVER, Acme!!! my lawyer hears about this, I am cancelling",
+        rating=2,
+    )
+    polite = mention("m2", text="Acme support was friendly today", rating=4)
+    analyses = [analyzer.analyze(m) for m in (shouted, polite)]
+    first = analyses[0]
+    assert first is not None and first.urgency and first.score.rating_rule is False
+    assert {s.name for s in first.urgency} >= {"legal", "churn", "shouting"}
+    for analysis in analyses:
+        assert analysis is not None
+        assert Analysis.unpacked(analysis.packed()) == analysis
+        assert pickle.loads(pickle.dumps(analysis.packed())) == analysis.packed()
