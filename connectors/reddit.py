@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 MAX_REPLY_CHARS = 10_000
 _SUBREDDIT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_]{1,20}$")
 _LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+_FULLNAME = re.compile(r"^t[13]_[0-9a-z]{1,16}$")
 _TIME_FILTERS = (
     (timedelta(hours=1), "hour"),
     (timedelta(days=1), "day"),
@@ -232,7 +233,7 @@ class RedditConnector:
         return self._keywords is None or self._keywords.search(fold_text(entry.text)) is not None
 
     def _listings(self, state: Cursor | None, now: datetime) -> Iterator[tuple[str, Any]]:
-        """Fresh listing generators (newest first) for one attempt; praw reads them lazily."""
+        """praw's listing generators (newest first) for one attempt: their URL, params and limit."""
         limit = self.settings.limit
         if self.settings.mode == "inbox":
             yield "inbox", self._reddit.inbox.mentions(limit=limit)
@@ -253,12 +254,14 @@ class RedditConnector:
         name = self.settings.name
         for label, listing in self._listings(state, now):
             count, reached = 0, False
-            for obj in _entries(listing, name):
+            for obj in _children(self._reddit, listing, name):
                 count += 1
                 try:
+                    if isinstance(obj, _Unbuilt):
+                        raise InputError(obj.reason)
                     entry = decode(obj, now=now)
                 except InputError as exc:
-                    ident = identity(obj)
+                    ident = obj.name if isinstance(obj, _Unbuilt) else identity(obj)
                     out.bad.append(ident)
                     if state is None or ident not in state.skipped:
                         out.skipped += 1
@@ -282,20 +285,69 @@ class RedditConnector:
         return out
 
 
-def _entries(listing: Iterator[Any], name: str) -> Iterator[Any]:
-    """The listing's entries, with praw and prawcore errors mapped to the connector's tree."""
+@dataclass(frozen=True, slots=True)
+class _Unbuilt:
+    """A listing child praw could not build: skipped and counted alone, like a malformed post."""
+
+    name: str
+    reason: str
+
+
+def _children(reddit: praw.Reddit, listing: Any, name: str) -> Iterator[Any]:
+    """The entries of one of praw's listing generators, newest first, up to its `limit`.
+
+    praw's generator builds a whole page at once, so one child it cannot build would fail the
+    page and lose its good posts. Here each page is read as JSON (`Reddit.request`, with the
+    generator's own URL and parameters) and each child is built on its own.
+    """
+    params = dict(listing.params)
+    left: int | None = listing.limit
     while True:
         try:
-            obj = next(listing)
-        except StopIteration:
-            return
+            page = reddit.request(method="GET", path=listing.url, params=params)
         except (PRAWException, pc.PrawcoreException) as exc:
             raise map_error(exc, name) from exc
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:  # praw could not parse
-            raise FatalConnectorError(
-                f"{name}: praw could not read a listing page ({type(exc).__name__}: {exc})"
-            ) from exc
-        yield obj
+        children, after = _page(page, name)
+        for child in children:
+            if left is not None:
+                if left <= 0:
+                    return
+                left -= 1
+            yield _build(reddit, child)
+        if not children or after is None or after == params.get("after"):
+            return
+        params["after"] = after
+
+
+def _page(page: Any, name: str) -> tuple[list[Any], str | None]:
+    """A listing's children and `after`; FatalConnectorError for an answer that is no listing."""
+    data = page.get("data") if isinstance(page, dict) else None
+    children = data.get("children") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(children, list):
+        what = type(page).__name__
+        raise FatalConnectorError(f"{name}: Reddit answered something that is no listing ({what})")
+    after = data.get("after")
+    return children, after if isinstance(after, str) and after else None
+
+
+def _build(reddit: praw.Reddit, child: Any) -> Any:
+    """The praw object for one child, as praw's generator would build it, or `_Unbuilt`."""
+    try:
+        # praw has no public per-child builder; its objector is what its own generator uses.
+        return reddit._objector.objectify(data=child)
+    except (PRAWException, AssertionError, AttributeError, KeyError, TypeError, ValueError) as exc:
+        # praw's parsers assume Reddit's JSON; fuzzing finds each of these (asserts included).
+        reason = f"praw could not build it ({type(exc).__name__}: {exc})"
+        return _Unbuilt(_child_name(child), reason)
+
+
+def _child_name(child: Any) -> str:
+    """Its fullname when the child carries a usable one, else a digest of its fields."""
+    data = child.get("data") if isinstance(child, dict) else None
+    fullname = data.get("name") if isinstance(data, dict) else None
+    if isinstance(fullname, str) and _FULLNAME.match(fullname):
+        return fullname
+    return identity(child)
 
 
 def _time_filter(window: timedelta) -> str:

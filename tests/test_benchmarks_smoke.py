@@ -16,7 +16,7 @@ def test_the_entry_point_runs_every_benchmark_and_merges_its_results(tmp_path):
     out.write_text(json.dumps({"sentiment-like": {"kept": True}}), encoding="utf-8")
     command = [sys.executable, "-m", "benchmarks", "--size", "tiny", "--db", "sqlite"]
     done = subprocess.run(
-        [*command, "--only", "ingest,queue,cards,memory", "--out", str(out)],
+        [*command, "--only", "ingest,queue,cards,memory,report", "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -54,3 +54,7 @@ def test_the_entry_point_runs_every_benchmark_and_merges_its_results(tmp_path):
     assert memory["baseline_langid_peak_rss_mib"] > memory["baseline_one_line_peak_rss_mib"]
     assert [row["size"] for row in memory["sizes"]] == [300]
     assert memory["sizes"][0]["peak_rss_mib"] > 0 and memory["sizes"][0]["stored"] > 0
+
+    report = results["report"]["sqlite"]
+    assert report["mentions"] > 0 and report["mentions_in_day"] > 0
+    assert report["seconds"] > 0 and len(report["runs"]) >= 1

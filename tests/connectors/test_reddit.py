@@ -16,6 +16,7 @@ import time_machine
 import vcr
 from praw.models import Redditor, Submission
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from connectors import (
     FatalConnectorError,
@@ -24,9 +25,12 @@ from connectors import (
     RetriableConnectorError,
     registry,
 )
+from connectors.records import storable
 from connectors.reddit import MAX_REPLY_CHARS, RedditConnector, RedditSettings
 from connectors.reddit_payload import Cursor, decode, to_mention
+from db.models import MentionRow
 from tests.connectors.harness_reddit import FakeReddit, submission
+from tests.support import open_app
 
 CASSETTES = Path(__file__).parents[1] / "cassettes" / "reddit"
 NOW = datetime(2024, 11, 21, 16, 0, tzinfo=UTC)
@@ -309,10 +313,40 @@ def test_malformed_entries_are_skipped_logged_and_counted(
 
 
 @pytest.mark.usefixtures("frozen")
-def test_an_entry_without_id_fails_the_page_in_praw_and_is_fatal(recorder: Recorder) -> None:
-    """praw cannot build a post without `id` and refuses the whole page: nothing to skip."""
-    with recorder.use("missing_id"), pytest.raises(FatalConnectorError, match="listing page"):
-        connector().fetch(None)
+def test_an_entry_without_id_is_skipped_alone_and_the_rest_of_the_page_kept(
+    recorder: Recorder, caplog: pytest.LogCaptureFixture
+) -> None:
+    """praw cannot build a post without `id`; the connector builds each child on its own."""
+    with recorder.use("missing_id"):
+        batch = connector().fetch(None)
+    assert [m.external_id for m in batch.mentions] == ["t3_1gx3001"]
+    assert batch.skipped == 1
+    assert "t3_1gx3002 skipped: praw could not build it (ValueError" in caplog.text
+    assert json.loads(batch.cursor or "")["skipped"] == ["t3_1gx3002"]
+
+
+@pytest.mark.usefixtures("frozen")
+def test_a_child_praw_cannot_build_is_skipped_once_and_the_good_ones_stored(
+    recorder: Recorder, db_url: str, tmp_path: Path
+) -> None:
+    """One bad child among good ones costs only itself: not the page, not the connector."""
+    conn = connector()
+    with recorder.use("unbuildable_child", repeats=True) as cassette:
+        batch = conn.fetch(None)
+        again = conn.fetch(batch.cursor)  # the same page, resumed from the cursor
+    assert cassette.play_count == 3  # token, the page, the page again
+    good = ["t3_1gx5001", "t3_1gx5003", "t3_1gx5004"]
+    assert sorted(m.external_id for m in batch.mentions) == good
+    assert batch.skipped == 1
+    assert (again.mentions, again.skipped) == ([], 0)  # counted once, not on every run
+    app = open_app(db_url, tmp_path, brands=[{"name": "Acme", "keywords": ["acme"]}])
+    try:
+        assert app.pipeline.ingest([storable(m) for m in batch.mentions]).stored == 3
+        with app.factory() as session:
+            stored = session.scalars(select(MentionRow.external_id).order_by("external_id"))
+            assert list(stored) == good
+    finally:
+        app.close()
 
 
 # --- Replies -----------------------------------------------------------------------------------

@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 import yaml
+from sqlalchemy.pool import NullPool
 
 from tests.responders.fakeslack import TOKEN, FakeSlack
 
@@ -43,14 +45,16 @@ FOLLOW_UP = "@acmehelp still down, awful, worst service, I hate this, nobody ans
 
 
 class Project:
-    def __init__(self, folder: Path, fake: FakeSlack) -> None:
+    """A repmon project folder (config, input feed) on SQLite, or on `db_url` when given."""
+
+    def __init__(self, folder: Path, fake: FakeSlack, *, db_url: str | None = None) -> None:
         self.folder = folder
-        self.db = folder / "repmon.db"
+        self.db: Path | str = db_url or folder / "repmon.db"
         self.feed = folder / "feed.jsonl"
         self.feed.write_text("", encoding="utf-8")
         self.config = folder / "config.yaml"
         config = {
-            "database": {"url": f"sqlite:///{self.db}"},
+            "database": {"url": db_url or f"sqlite:///{self.db}"},
             "brands": [{"name": "Acme", "keywords": ["acme", "@acmehelp"]}],
             "connectors": [
                 {"name": "feed", "type": "file", "path": str(self.feed), "batch_size": 20}
@@ -129,7 +133,15 @@ class Project:
         return out
 
 
-def db_rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+def db_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows from the project's database: a SQLite file (read-only), or a URL (PostgreSQL)."""
+    if isinstance(db, str):
+        engine = sqlalchemy.create_engine(db, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                return [tuple(row) for row in conn.execute(sqlalchemy.text(sql))]
+        finally:
+            engine.dispose()
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     try:
         return connection.execute(sql).fetchall()
