@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,8 +13,15 @@ from sqlalchemy.orm import Session, sessionmaker
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
+def dump_json(value: Any) -> str:
+    """`json.dumps`, minus its call for None: SQLAlchemy stores None in a JSON column as JSON
+    null, and most mentions carry None in `raw` and `reasons`."""
+    return "null" if value is None else json.dumps(value)
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with WAL, foreign keys and a busy timeout on SQLite; pre-ping on PostgreSQL."""
+    kwargs.setdefault("json_serializer", dump_json)
     if url.startswith("sqlite"):
         # A small statement cache: every batch size makes a different multi-row INSERT, and the
         # driver's default of 128 cached statements grew memory with the size of the input.
