@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
 from typing import IO, Literal
 
 from connectors.records import to_mention
@@ -15,6 +18,7 @@ from monitor.models import Mention
 logger = logging.getLogger(__name__)
 
 Format = Literal["jsonl", "csv"]
+Problem = tuple[int, str]  # a skipped line: its number and why
 CSV_FIELD_LIMIT = 32 << 20
 """A review may be long (text is cut to MAX_TEXT_CHARS later); the csv module's default limit
 of 128 KiB per cell would reject it. The limit is process-wide, so it is only ever raised."""
@@ -45,7 +49,7 @@ class RecordReader:
         csv_header: list[str] | None = None,
         label: str = "input",
         growing: bool = False,
-        keep_lines: bool = False,
+        first_line: int = 0,
         quiet: bool = False,
     ) -> None:
         self._stream = stream
@@ -53,15 +57,13 @@ class RecordReader:
         self._connector = connector
         self._label = label
         self.offset = offset
-        self.line_no = 0
+        self.line_no = first_line
         self.skipped = 0
         self.eof = False
         self._header = csv_header
         self._growing = growing
-        self._quiet = quiet  # a second reader of the same lines (an analysing worker)
-        if keep_lines and fmt != "jsonl":
-            raise ValueError("only JSON Lines can be parsed again line by line")
-        self._kept: list[bytes] | None = [] if keep_lines else None
+        #: With `quiet`, skipped lines are noted here, as (line number, reason), not logged.
+        self.problems: list[Problem] | None = [] if quiet else None
         self._bad_encoding = False
         self._records = self._iter_records()
 
@@ -82,27 +84,24 @@ class RecordReader:
         else:
             yield from self._iter_jsonl()
 
-    @property
-    def connector(self) -> str:
-        return self._connector
-
-    @property
-    def keeps_lines(self) -> bool:
-        return self._kept is not None
-
-    def take_lines(self) -> bytes:
-        """The raw lines read since the last call (with `keep_lines=True`): a batch's own bytes,
-        which a worker process parses again for itself more cheaply than it could be sent the
-        parsed mentions."""
-        if self._kept is None:
-            raise ValueError("this reader was not asked to keep its lines")
-        lines, self._kept = b"".join(self._kept), []
-        return lines
+    def read_lines(self, max_lines: int) -> RawLines:
+        """Up to `max_lines` lines of a JSON Lines file, not parsed (`RawLines.parse` does it
+        where the batch is processed); sets `eof` at the end. Use either this or `read`."""
+        if self._fmt != "jsonl" or self._growing:
+            raise ValueError("only a finished JSON Lines file is read as raw lines")
+        first = self.line_no
+        lines = list(islice(self._stream, max_lines))
+        self.line_no += len(lines)
+        self.offset += sum(map(len, lines))
+        self.eof = len(lines) < max_lines
+        return RawLines(b"".join(lines), first, self._connector, self._label)
 
     def _skip(self, reason: str) -> None:
         self.skipped += 1
-        if not self._quiet:
-            logger.warning("%s line %d skipped: %s", self._label, self.line_no, reason)
+        if self.problems is None:
+            log_skipped(self._label, [(self.line_no, reason)])
+        else:
+            self.problems.append((self.line_no, reason))
 
     def _iter_jsonl(self) -> Iterator[Mention | None]:
         for raw in self._stream:
@@ -114,8 +113,6 @@ class RecordReader:
                 if peek and not _complete_json(peek):
                     return
             self.offset += len(raw)
-            if self._kept is not None:
-                self._kept.append(raw)
             stripped = raw.strip()
             if not stripped:
                 continue
@@ -138,8 +135,6 @@ class RecordReader:
                 return  # a row still being written: leave it for the next read
             self.line_no += 1
             self.offset += len(raw)
-            if self._kept is not None:
-                self._kept.append(raw)
             try:
                 yield raw.decode("utf-8-sig" if self.line_no == 1 else "utf-8")
             except UnicodeDecodeError:
@@ -193,6 +188,39 @@ class RecordReader:
     @property
     def header(self) -> list[str] | None:
         return self._header
+
+
+@dataclass(frozen=True, slots=True)
+class RawLines:
+    """Lines of a JSON Lines file read but not parsed yet (`RecordReader.read_lines`).
+
+    A bulk import's worker process parses and analyses them; sending it the bytes costs the
+    importing process nothing, where pickling parsed mentions to it cost as much as parsing.
+    """
+
+    data: bytes
+    first_line: int  # the file's line number before the first of these lines
+    connector: str
+    label: str
+
+    def parse(self) -> tuple[list[Mention], list[Problem]]:
+        """The valid mentions, and the (line number, reason) of each line skipped (not logged:
+        `log_skipped` them where the batch is stored)."""
+        reader = RecordReader(
+            io.BytesIO(self.data),
+            fmt="jsonl",
+            connector=self.connector,
+            label=self.label,
+            first_line=self.first_line,
+            quiet=True,
+        )
+        mentions = reader.read(len(self.data) + 1)  # more than the lines there can be
+        return mentions, reader.problems or []
+
+
+def log_skipped(label: str, problems: list[Problem]) -> None:
+    for line, reason in problems:
+        logger.warning("%s line %d skipped: %s", label, line, reason)
 
 
 def _complete_json(data: bytes) -> bool:

@@ -6,13 +6,15 @@ import gc
 import json
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TransferSpeedColumn
+from sqlalchemy.exc import SQLAlchemyError
 
 from monitor import __version__
 from monitor.app import App
@@ -85,6 +87,34 @@ def _opened(cfg: AppConfig) -> Iterator[App]:
         application.close()
 
 
+class _RunRow:
+    """The `runs` row of the command in flight, if it has one yet."""
+
+    run_id: int | None = None
+
+
+@contextmanager
+def _database_lost(application: App, command: str) -> Iterator[_RunRow]:
+    """The database failing mid-command ends it with one line and exit 1, never a traceback:
+    SQLAlchemy's error text goes on with the statement, and a traceback with whatever it held.
+
+    Batches are stored whole with their cursors, so a rerun goes on where this one stopped.
+    """
+    row = _RunRow()
+    try:
+        yield row
+    except SQLAlchemyError as exc:
+        from db.session import describe_failure
+        from monitor.logconfig import redact
+        from monitor.runner import finish_run
+
+        line = redact(describe_failure(application.engine, exc))
+        if row.run_id is not None:
+            with suppress(SQLAlchemyError):  # if the database is back already (pre-ping)
+                finish_run(application, row.run_id, "failed", {}, error=line)
+        raise _fail(escape(f"repmon {command} stopped: {line}"), code=1) from exc
+
+
 def _check_format(fmt: str) -> None:
     if fmt not in {"table", "json"}:
         raise _fail(f"--format must be table or json, not {fmt!r}")
@@ -110,9 +140,13 @@ def run(
     from monitor.stopping import graceful_stop
     from responders.outbox import send_pending
 
-    with _opened(cfg) as application, graceful_stop(threading.Event(), label="run") as stop:
+    with (
+        _opened(cfg) as application,
+        _database_lost(application, "run") as row,
+        graceful_stop(threading.Event(), label="run") as stop,
+    ):
         responder = _responder(cfg, application)
-        run_id = start_run(application, "run")
+        run_id = row.run_id = start_run(application, "run")
         outcomes = run_once(application, force=force, only=connector or None, stop=stop)
         from monitor.daemon import sla_tick
 
@@ -192,15 +226,15 @@ def import_(
             raise _fail(f"cannot open {file}: {exc.strerror or exc}") from exc
     totals = BatchResult()
     ahead_workers = _import_workers(workers, total)
-    with _opened(cfg) as application, stream:
-        run_id = start_run(application, "import")
+    with _opened(cfg) as application, _database_lost(application, "import") as row, stream:
+        run_id = row.run_id = start_run(application, "import")
         reader = RecordReader(
             stream,
             fmt="csv" if resolved == "csv" else "jsonl",
             connector="import",
             label=file if file != "-" else "stdin",
-            keep_lines=bool(ahead_workers) and resolved != "csv",
         )
+        raw = bool(ahead_workers) and resolved != "csv"  # workers parse JSON lines themselves
         progress = Progress(
             TextColumn("importing"),
             BarColumn(),
@@ -215,7 +249,7 @@ def import_(
         ahead = AheadIngest(pipeline, workers=ahead_workers)
         with _settled_for_bulk(), ahead, progress:  # workers fork before the bar starts a thread
             task = progress.add_task("import", total=total, stored=0)
-            for offset, result in ahead.run(read_batches(reader, batch_size)):
+            for offset, result in ahead.run(read_batches(reader, batch_size, raw=raw)):
                 totals.add(result)
                 progress.update(task, completed=offset, stored=totals.stored)
         finish_run(application, run_id, "ok", totals.as_dict())
@@ -465,7 +499,7 @@ def serve(
 
     cfg = _load(config, verbose)
     stopping = graceful_stop(threading.Event(), label="serve", bound=stop_timeout)
-    with _opened(cfg) as application, stopping as stop:
+    with _opened(cfg) as application, _database_lost(application, "serve"), stopping as stop:
         responder = _responder(cfg, application)
         runtime = None
         if cfg.slack.enabled:

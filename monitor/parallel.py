@@ -15,7 +15,6 @@ Ctrl-C is handled once, by the main process.
 from __future__ import annotations
 
 import ctypes
-import io
 import logging
 import multiprocessing
 import os
@@ -23,12 +22,13 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Generic, TypeVar
+from operator import attrgetter
+from typing import Any, Generic, TypeVar
 
-from connectors.filereader import RecordReader
+from connectors.filereader import Problem, RawLines, RecordReader, log_skipped
 from monitor.models import Mention
 from monitor.pipeline import Analyses, Analysis, Analyzer, BatchResult, Key, Packed, Pipeline
 
@@ -63,28 +63,46 @@ def default_workers() -> int:
 
 @dataclass(frozen=True, slots=True)
 class Work(Generic[Tag]):
-    """One batch to store: the mentions, how many lines were skipped reading them, a tag.
+    """One batch to store, with a tag: parsed mentions (and how many lines were skipped reading
+    them), or raw JSON lines that are parsed where the batch is analysed."""
 
-    `lines` are the batch's raw JSON Lines when the reader kept them: a worker parses them
-    again (as `connector`) rather than being sent the mentions, since pickling those cost the
-    storing process as much as parsing them.
+    batch: list[Mention] | RawLines
+    skipped: int
+    tag: Tag
+
+
+def read_batches(
+    reader: RecordReader, batch_size: int, *, raw: bool = False
+) -> Iterator[Work[int]]:
+    """A file's batches, each tagged with the reader's byte offset after it (for progress).
+
+    `raw` batches are `batch_size` lines of a JSON Lines file, left for the workers to parse;
+    otherwise a batch is `batch_size` valid mentions.
     """
+    while not reader.eof:
+        if raw:
+            yield Work(reader.read_lines(batch_size), 0, reader.offset)
+            continue
+        skipped_before = reader.skipped
+        mentions = reader.read(batch_size)
+        yield Work(mentions, reader.skipped - skipped_before, reader.offset)
+
+
+#: A mention as plain values, in `Mention`'s field order (`Mention(*values)` rebuilds it).
+MentionValues = tuple[Any, ...]
+_mention_values = attrgetter(*(f.name for f in fields(Mention)))
+#: What a worker returns: the batch's mentions when it parsed them (else None), the lines it
+#: skipped, and the packed analysis of each key's first mention.
+Analysed = tuple[list[MentionValues] | None, list[Problem], list[tuple[Key, Packed | None]]]
+
+
+@dataclass(slots=True)
+class _Ready:
+    """A batch ready to store."""
 
     mentions: list[Mention]
     skipped: int
-    tag: Tag
-    lines: bytes | None = None
-    connector: str = ""
-
-
-def read_batches(reader: RecordReader, batch_size: int) -> Iterator[Work[int]]:
-    """A file's batches, each tagged with the reader's byte offset after it (for progress)."""
-    while not reader.eof:
-        skipped_before = reader.skipped
-        mentions = reader.read(batch_size)
-        lines = reader.take_lines() if reader.keeps_lines else None
-        skipped = reader.skipped - skipped_before
-        yield Work(mentions, skipped, reader.offset, lines, reader.connector)
+    analyses: Analyses | None
 
 
 class AheadIngest:
@@ -126,7 +144,7 @@ class AheadIngest:
         At most `workers + 1` batches are in flight, so memory stays bounded whatever the
         input size.
         """
-        pending: deque[tuple[Work[Tag], Callable[[], Analyses] | None]] = deque()
+        pending: deque[tuple[Work[Tag], AsyncResult[Analysed] | None]] = deque()
         for work in batches:
             pending.append((work, self._submit(work)))
             if len(pending) > self.workers:
@@ -134,51 +152,65 @@ class AheadIngest:
         while pending:
             yield self._store(*pending.popleft())
 
+    def _submit(self, work: Work[Tag]) -> AsyncResult[Analysed] | None:
+        """Start analysing a batch in a worker (parsing it there too, if it is raw lines)."""
+        if self._pool is None:
+            return None
+        if isinstance(work.batch, RawLines):
+            return self._pool.apply_async(_parse_and_analyze, (work.batch,))
+        if not work.batch:
+            return None
+        return self._pool.apply_async(_analyze, (work.batch, []))
+
     def _store(
-        self, work: Work[Tag], analyses: Callable[[], Analyses] | None
+        self, work: Work[Tag], pending: AsyncResult[Analysed] | None
     ) -> tuple[Tag, BatchResult]:
+        ready = _ready(work, pending.get() if pending is not None else None)
         result = self.pipeline.ingest(
-            work.mentions, skipped=work.skipped, analyses=analyses() if analyses else None
+            ready.mentions, skipped=ready.skipped, analyses=ready.analyses
         )
         return work.tag, result
 
-    def _submit(self, work: Work[Tag]) -> Callable[[], Analyses] | None:
-        """Start analysing a batch in a worker; the returned call waits for the analyses.
 
-        Whatever the worker's analyses do not cover is analysed by `Pipeline.ingest` itself;
-        they are matched by (source, external_id), each key's first mention, as it stores.
-        """
-        if self._pool is None or not work.mentions:
-            return None
-        pending: AsyncResult[list[tuple[Key, Packed | None]]]
-        if work.lines is not None:
-            pending = self._pool.apply_async(_analyze_lines, (work.lines, work.connector))
-        else:
-            pending = self._pool.apply_async(_analyze, (work.mentions,))
-        unpacked = Analysis.unpacked
-        return lambda: {
-            key: None if packed is None else unpacked(packed) for key, packed in pending.get()
-        }
+def _ready(work: Work[Tag], analysed: Analysed | None) -> _Ready:
+    """The batch's mentions and the analyses a worker sent for them; whatever those do not
+    cover is analysed by `Pipeline.ingest` itself, matched by (source, external_id)."""
+    batch = work.batch
+    if analysed is None:
+        if isinstance(batch, RawLines):  # no workers: parse here
+            mentions, problems = batch.parse()
+            log_skipped(batch.label, problems)
+            return _Ready(mentions, len(problems), None)
+        return _Ready(batch, work.skipped, None)
+    values, problems, packed = analysed
+    unpacked = Analysis.unpacked
+    analyses = {key: None if p is None else unpacked(p) for key, p in packed}
+    if not isinstance(batch, RawLines):
+        return _Ready(batch, work.skipped, analyses)
+    log_skipped(batch.label, problems)
+    mentions = [Mention(*fields_) for fields_ in values or ()]
+    return _Ready(mentions, len(problems), analyses)
 
 
-def _analyze(mentions: list[Mention]) -> list[tuple[Key, Packed | None]]:
+def _analyze(mentions: list[Mention], problems: list[Problem]) -> Analysed:
     """The packed analysis of each key's first mention (the one the pipeline stores)."""
     unique: dict[Key, Mention] = {}
     for mention in mentions:
         unique.setdefault((mention.source, mention.external_id), mention)
     analyze = _worker["analyzer"].analyze
-    out: list[tuple[Key, Packed | None]] = []
+    packed: list[tuple[Key, Packed | None]] = []
     for key, mention in unique.items():
         analysis = analyze(mention)
-        out.append((key, None if analysis is None else analysis.packed()))
-    return out
+        packed.append((key, None if analysis is None else analysis.packed()))
+    return None, problems, packed
 
 
-def _analyze_lines(lines: bytes, connector: str) -> list[tuple[Key, Packed | None]]:
-    """`_analyze` of a batch's raw JSON Lines, parsed here exactly as the importer parsed them
-    (bad lines are the importer's to report)."""
-    reader = RecordReader(io.BytesIO(lines), fmt="jsonl", connector=connector, quiet=True)
-    return _analyze(reader.read(len(lines) + 1))
+def _parse_and_analyze(lines: RawLines) -> Analysed:
+    """Parse a batch of raw lines and analyse it; its mentions go back as plain values (the
+    importing process rebuilds those faster than it parses JSON or unpickles dataclasses)."""
+    mentions, problems = lines.parse()
+    _, _, packed = _analyze(mentions, problems)
+    return list(map(_mention_values, mentions)), problems, packed
 
 
 def _worker_started(analyzer: Analyzer, parent: int) -> None:

@@ -3,6 +3,7 @@ errors surfaced, and no worker outlives a killed importer."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import subprocess
@@ -50,7 +51,7 @@ class Imported:
 
 
 def import_with(
-    workers: int, file: Path, config: Path, *, batch: int = BATCH, keep_lines: bool = False
+    workers: int, file: Path, config: Path, *, batch: int = BATCH, raw: bool = False
 ) -> Imported:
     """Import `file` in-process with a fixed clock; every batch's result and every table."""
     application = App.open(load_config(config), clock=lambda: NOW, upgrade=True)
@@ -67,11 +68,10 @@ def import_with(
     analyzer.analyze = counting  # type: ignore[method-assign]
     try:
         with file.open("rb") as stream:
-            reader = RecordReader(
-                stream, fmt="jsonl", connector="import", label=file.name, keep_lines=keep_lines
-            )
+            reader = RecordReader(stream, fmt="jsonl", connector="import", label=file.name)
             with AheadIngest(application.pipeline, workers=workers) as ahead:
-                results = [r for _offset, r in ahead.run(read_batches(reader, batch))]
+                batches = read_batches(reader, batch, raw=raw)
+                results = [r for _offset, r in ahead.run(batches)]
         with application.engine.connect() as connection:
             tables = {
                 table: [
@@ -90,19 +90,18 @@ def generated(tmp_path: Path) -> Path:
     return write_jsonl(tmp_path / "mentions.jsonl", LINES, seed=7)
 
 
-@pytest.mark.parametrize("keep_lines", [True, False], ids=["lines", "mentions"])
+@pytest.mark.parametrize("raw", [True, False], ids=["raw-lines", "mentions"])
 def test_two_workers_store_exactly_what_the_inline_import_stores(
-    generated, tmp_path, db_url, request, keep_lines
+    generated, tmp_path, db_url, request, raw
 ):
-    """Workers sent the batch's raw lines (the CLI's way for JSON Lines) or its mentions."""
+    """Workers got each batch's raw lines to parse (the CLI's way for JSON Lines) or its
+    mentions parsed by the importer."""
     if db_url.startswith("postgresql"):
         other_url = request.getfixturevalue("pg_database_factory")()
     else:
         other_url = f"sqlite:///{tmp_path}/b.db"
     inline = import_with(0, generated, write_config(tmp_path / "a.yaml", db_url))
-    ahead = import_with(
-        2, generated, write_config(tmp_path / "b.yaml", other_url), keep_lines=keep_lines
-    )
+    ahead = import_with(2, generated, write_config(tmp_path / "b.yaml", other_url), raw=raw)
 
     inline_results, inline_tables = inline.results, inline.tables
     ahead_results, ahead_tables = ahead.results, ahead.tables
@@ -151,7 +150,7 @@ def test_a_worker_error_fails_the_import_and_keeps_the_batches_stored_before(
     config = write_config(tmp_path / "c.yaml", f"sqlite:///{tmp_path}/c.db")
 
     with pytest.raises(RuntimeError, match="analyzer bug"):
-        import_with(2, generated, config, keep_lines=True)
+        import_with(2, generated, config, raw=True)
 
     # Batches 0-6 were committed, in order; the poisoned batch and everything after were not.
     assert stored_count(config) == stored_count(expected_config) > 6 * BATCH
@@ -212,3 +211,31 @@ def test_workers_die_with_a_killed_importer(generated, tmp_path):
             process.kill()
         for pid in children_of(process.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def test_bad_lines_parsed_by_workers_are_counted_and_logged_once_with_their_line_numbers(
+    generated, tmp_path, caplog
+):
+    lines = generated.read_text(encoding="utf-8").splitlines(keepends=True)
+    bad = {5: "{not json\n", 260: '{"source": "x"}\n', 1001: "[1, 2]\n"}
+    for index, line in bad.items():
+        lines.insert(index, line)
+    generated.write_text("".join(lines), encoding="utf-8")
+    inline_config = write_config(tmp_path / "e.yaml", f"sqlite:///{tmp_path}/e.db")
+    expected = import_with(0, generated, inline_config, raw=True)  # the same batches: lines
+    caplog.clear()
+
+    with caplog.at_level(logging.WARNING, logger="connectors.filereader"):
+        ahead = import_with(
+            2, generated, write_config(tmp_path / "c.yaml", f"sqlite:///{tmp_path}/c.db"), raw=True
+        )
+
+    assert sum(r.skipped for r in ahead.results) == len(bad)
+    assert sum(r.received for r in ahead.results) == LINES + len(bad)
+    for table in TABLES:
+        assert ahead.tables[table] == expected.tables[table], table
+    assert ahead.analysed_here == 0
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert [message.split(":")[0] for message in skipped] == [
+        f"{generated.name} line {index + 1} skipped" for index in sorted(bad)
+    ]
