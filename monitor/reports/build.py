@@ -17,19 +17,21 @@ from db import repository
 from db.models import OutboxRow
 from db.session import transaction
 from monitor.config import AppConfig
+from monitor.metrics import NO_GROUP, GroupBy, outcome_metrics
 from monitor.reports import queries
 from monitor.reports.charts import Chart, render_charts
 from monitor.reports.csvfile import render_csv
 from monitor.reports.emerging import emerging_phrase
 from monitor.reports.errors import ReportError
 from monitor.reports.html import render_html
-from monitor.reports.model import Facts, Outcomes, Report
+from monitor.reports.model import Facts, GroupOutcomes, Outcomes, Report
 from monitor.reports.period import Period
 
 logger = logging.getLogger(__name__)
 TOP_POSTS = 5
 PRAISE_POSTS = 3
 MAIN_CHART = "volume"
+TOP_GROUPS = 10  # rows of the by-agent and by-template tables (the unassigned row comes extra)
 
 
 def build_report(session: Session, config: AppConfig, period: Period, *, now: datetime) -> Report:
@@ -74,13 +76,13 @@ def build_report(session: Session, config: AppConfig, period: Period, *, now: da
         praise=queries.top_posts(session, period, label="positive", limit=PRAISE_POSTS),
         facts=facts,
         trend=queries.trend(session, period),
+        by_agent=group_outcomes(session, period, "agent"),
+        by_template=group_outcomes(session, period, "template"),
     )
 
 
 def outcomes(session: Session, period: Period) -> Outcomes | None:
-    """The outcome figures of the cases opened in the period, from monitor.metrics."""
-    from monitor.metrics import outcome_metrics
-
+    """The outcome figures for the period, from monitor.metrics (the `repmon stats` numbers)."""
     rows = outcome_metrics(session, period.start, period.end)
     if not rows:
         return None
@@ -96,7 +98,33 @@ def outcomes(session: Session, period: Period) -> Outcomes | None:
         recovery_rate=row.recovery_rate,
         first_response_median=_seconds(row.first_response_median),
         first_response_p90=_seconds(row.first_response_p90),
+        reopened=row.reopened,
+        reopen_rate=row.reopen_rate,
     )
+
+
+def group_outcomes(
+    session: Session, period: Period, by: GroupBy, *, limit: int = TOP_GROUPS
+) -> list[GroupOutcomes]:
+    """The `limit` agents or templates that answered most cases in the period, then the cases
+    without one (NO_GROUP): a short table, since a long tail of one-case rows says little."""
+    rows = outcome_metrics(session, period.start, period.end, by=by)
+    named = sorted(
+        (row for row in rows if row.group != NO_GROUP),
+        key=lambda row: (-row.replied, row.group or ""),
+    )[:limit]
+    rest = [row for row in rows if row.group == NO_GROUP]
+    return [
+        GroupOutcomes(
+            name=row.group or NO_GROUP,
+            answered=row.replied,
+            first_response_median=_seconds(row.first_response_median),
+            resolution_rate=row.resolution_rate,
+            recovery_rate=row.recovery_rate,
+            reopen_rate=row.reopen_rate,
+        )
+        for row in named + rest
+    ]
 
 
 def _seconds(value: timedelta | float | None) -> float | None:

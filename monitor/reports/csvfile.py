@@ -10,6 +10,8 @@ from typing import Any
 from monitor.reports.model import Report
 
 HEADER = ("period", "start", "end", "section", "name", "value", "previous", "change")
+# Per agent / template: the `agent` (`template`) row holds the cases answered, then one row each.
+GROUP_FIGURES = ("first_response_median", "resolution_rate", "recovery_rate", "reopen_rate")
 
 
 def render_csv(report: Report) -> str:
@@ -27,6 +29,8 @@ def render_csv(report: Report) -> str:
             "recovery_rate",
             "first_response_median",
             "first_response_p90",
+            "reopened",
+            "reopen_rate",
         ):
             value = getattr(outcomes, name)
             rows.append(("outcomes", name, _round(value), "", ""))
@@ -44,6 +48,11 @@ def render_csv(report: Report) -> str:
             rows.append((section, part.name, part.now.total, part.previous_total, part.change))
             for label in ("negative", "neutral", "positive"):
                 rows.append((f"{section}_{label}", part.name, getattr(part.now, label), "", ""))
+    for section, groups in (("agent", report.by_agent), ("template", report.by_template)):
+        for group in groups:
+            rows.append((section, group.name, group.answered, "", ""))
+            for name in GROUP_FIGURES:
+                rows.append((f"{section}_{name}", group.name, _round(getattr(group, name)), "", ""))
     for theme in report.themes:
         rows.append(("theme_customers", theme.topic, theme.customers, theme.previous, theme.change))
     rows.append(("praise", "positive_mentions", report.praise_count, "", ""))

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from jinja2 import FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+from monitor.metrics import NO_GROUP
 from monitor.reports import fmt
 from monitor.reports.charts import Chart
 from monitor.reports.model import Report
@@ -53,6 +54,7 @@ def environment(directory: Path = TEMPLATES) -> SandboxedEnvironment:
         hour=fmt.hour,
         safe_url=safe_url,
     )
+    env.globals["NO_GROUP"] = NO_GROUP  # the agent / template row of cases without one
     return env
 
 

@@ -24,6 +24,24 @@ class Outcomes:
     recovery_rate: float | None
     first_response_median: float | None  # seconds
     first_response_p90: float | None  # seconds
+    reopened: int
+    reopen_rate: float | None  # reopened ÷ closed, as `repmon stats` has it
+
+
+@dataclass(frozen=True, slots=True)
+class GroupOutcomes:
+    """One agent's or template's row of the outcome metrics (monitor.metrics) for the period.
+
+    `answered` counts the cases first answered in the period (the recovery rate's denominator),
+    so an agent who answered older cases is not ranked as idle.
+    """
+
+    name: str  # monitor.metrics.NO_GROUP for cases without an agent / template
+    answered: int
+    first_response_median: float | None  # seconds, over the cases opened in the period
+    resolution_rate: float | None
+    recovery_rate: float | None
+    reopen_rate: float | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +149,8 @@ class Report:
     praise: list[Post]
     facts: Facts
     trend: list[DayPoint] = field(default_factory=list)
+    by_agent: list[GroupOutcomes] = field(default_factory=list)  # top agents, unassigned last
+    by_template: list[GroupOutcomes] = field(default_factory=list)  # likewise, no template last
 
     @property
     def net_change(self) -> float | None:

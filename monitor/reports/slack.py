@@ -42,6 +42,7 @@ def report_message(report: Report) -> tuple[str, list[Block]]:
     outcome_fields = [
         ("Resolution rate", fmt.percent(o.resolution_rate) if o else "–"),
         ("Recovery rate", fmt.percent(o.recovery_rate) if o else "–"),
+        ("Reopen rate", f"{fmt.percent(o.reopen_rate)} ({o.reopened} reopened)" if o else "–"),
         (
             "First response (median / p90)",
             f"{fmt.duration(o.first_response_median)} / {fmt.duration(o.first_response_p90)}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from db.models import Author, Case, MentionRow
+from db.models import Author, Case, MentionRow, Reply
 
 DAY = datetime(2026, 11, 21, tzinfo=UTC)
 PREV = DAY - timedelta(days=1)
@@ -72,6 +72,28 @@ CASES: list[CaseSpec] = [
     ("c4", "m8", [], 0.85, at(DAY, "15:00"), None, None, None, None),
 ]
 
+# Who works each case (`Case.assignee`), when it was last reopened, and its replies (state,
+# template) in order. Cases not listed have none. No figure of the report but the outcome
+# metrics' reopen counts and the by-agent / by-template rows reads these, so adding them left
+# every other expectation below as it was (checked by hand against each query in
+# monitor/reports/queries.py: none reads assignee, reopened_at or replies).
+ASSIGNEES = {"c0": "U_ANA", "c1": "U_ANA", "c2": "U_BEN", "c3": "U_ANA"}
+REOPENED = {
+    # answered at 10:30 the day before, closed, reopened at 11:00, resolved again on DAY 08:00
+    "c0": at(PREV, "11:00"),
+    # answered at 13:40, closed, reopened by its follow-up m3 at 14:00; open since (status routed)
+    "c2": at(DAY, "14:00"),
+}
+REPLIES = {
+    "c0": [("sent", "billing_refund")],
+    "c1": [("sent", "billing_refund")],
+    "c2": [("manual", None)],  # typed by hand: no template
+    "c3": [("sent", "app_help")],
+}
+# Only with load(weeks=True), like WEEK_CASES.
+WEEK_ASSIGNEES = {"d0": "U_BEN", "d1": "U_CAL"}
+WEEK_REOPENED = {"d0": nov(13, "09:00")}  # closed, reopened the week before, closed again 16th
+
 EXPECTED: dict[str, Any] = {
     # 8 mentions in the day: negative m1 m2 m3 m4 m8, neutral m5 m7, positive m6
     "sentiment": (5, 2, 1),
@@ -116,7 +138,30 @@ EXPECTED: dict[str, Any] = {
         "replied": 3,  # first replies in the day: c1 c2 c3
         "recovered": 1,  # c1
         "recovery_rate": 1 / 3,
+        "reopened": 1,  # c2 (14:00); c0's reopen was the day before
+        "reopen_rate": 0.5,  # 1 reopened ÷ 2 closed
     },
+    # monitor.metrics by agent (Case.assignee), ranked by cases first answered in the day:
+    # (agent, answered, median first response s, resolution, recovery, reopen rate)
+    "by_agent": [
+        # c0 c1 c3. answered c1 c3 (c0 the day before); first responses of the opened c1 c3:
+        # 30 min, 1 h, nearest rank of 2 → the 1st; closed c0 c3 both resolved; recovered c1 of
+        # c1 c3; reopened none in the day, against 2 closed
+        ("U_ANA", 2, 1800.0, 1.0, 0.5, 0.0),
+        # c2: answered after 4 h; nothing closed (rates against closed: None); not recovered;
+        # reopened 1 against 0 closed: None
+        ("U_BEN", 1, 14400.0, None, 0.0, None),
+        # c4: never answered, never closed, no assignee: last, whatever its count
+        ("(none)", 0, None, None, None, None),
+    ],
+    # by the template of the first sent/manual reply; same columns. Ties by name.
+    "by_template": [
+        ("app_help", 1, 3600.0, 1.0, 0.0, 0.0),  # c3: 1 h, closed resolved, not recovered
+        # c0 c1: answered c1 (30 min, recovered); closed c0 resolved; c0 reopened the day before
+        ("billing_refund", 1, 1800.0, 1.0, 1.0, 0.0),
+        # c2 (manual reply, 4 h, reopened, not closed) and c4 (no reply)
+        ("(none)", 1, 14400.0, None, 0.0, None),
+    ],
     # the last trend day (21st): volume by source, cases opened and closed
     "trend_last": ({"x": 4, "googleplay": 2, "reddit": 1, "appstore": 1}, 4, 2),
     "trend_previous_day": ({"x": 1, "reddit": 2}, 1, 0),
@@ -187,7 +232,31 @@ WEEKLY_EXPECTED: dict[str, Any] = {
         "replied": 5,  # first replies in the week: c0 (20th) c1 c2 c3 (21st) d1 (16th)
         "recovered": 2,  # c1, d1
         "recovery_rate": 2 / 5,
+        "reopened": 2,  # c0 (20th 11:00), c2 (21st 14:00); d0's reopen was the week before
+        "reopen_rate": 2 / 3,  # 2 reopened ÷ 3 closed
     },
+    # (agent, answered, median first response s, resolution, recovery, reopen rate), as daily
+    "by_agent": [
+        # c0 c1 c3, all opened and answered in the week: 30 min, 30 min, 1 h → median the 2nd
+        # of 3; closed c0 c3 resolved; recovered c1 of 3; reopened c0 of 2 closed
+        ("U_ANA", 3, 1800.0, 1.0, 1 / 3, 0.5),
+        # c2 d0: opened c2 (4 h); answered c2 (d0 the week before); closed d0 not resolved;
+        # reopened c2 (d0 the week before) against 1 closed
+        ("U_BEN", 1, 14400.0, 0.0, 0.0, 1.0),
+        # d1: opened the week before (no first response counted), answered on the 16th and
+        # recovered; nothing closed. Ties with U_BEN on 1 answered: after it by name
+        ("U_CAL", 1, None, None, 1.0, None),
+        # c4 d2: never answered; d2 closed as "no action needed" is outside closed
+        ("(none)", 0, None, None, None, None),
+    ],
+    "by_template": [
+        # c0 c1: answered both (30 min each); closed c0 resolved; recovered c1; reopened c0
+        ("billing_refund", 2, 1800.0, 1.0, 0.5, 1.0),
+        ("app_help", 1, 3600.0, 1.0, 0.0, 0.0),  # c3
+        # c2 c4 d0 d1 d2 (the weekly cases have no reply rows): answered c2 d1; opened and
+        # answered c2 (4 h); closed d0 not resolved (d2 dismissed); recovered d1; reopened c2
+        ("(none)", 2, 14400.0, 0.0, 0.5, 1.0),
+    ],
     # As in the day (c2 4 h late, c4 unanswered 21 h); c0 30 min of 2 h; d2 (8 h target) stopped
     # by its close after 30 min
     "sla": (2, 1),
@@ -256,14 +325,21 @@ def load(session: Any, *, weeks: bool = False) -> dict[str, int]:
         mentions[key] = row
     session.flush()
     cases = CASES + (WEEK_CASES if weeks else [])
-    for _key, first, others, priority, opened, replied, closed, outcome, recovered in cases:
+    assignees = ASSIGNEES | (WEEK_ASSIGNEES if weeks else {})
+    reopens = REOPENED | (WEEK_REOPENED if weeks else {})
+    for key, first, others, priority, opened, replied, closed, outcome, recovered in cases:
         mention = mentions[first]
+        reopened = reopens.get(key)
+        open_status = "replied" if replied and not reopened else "routed"  # reopen → routed
         case = Case(
             brand="Acme",
             source=mention.source,
             author_id=mention.author_id,
             mention_id=mention.id,
-            status="resolved" if closed else ("replied" if replied else "routed"),
+            status="resolved" if closed else open_status,
+            assignee=assignees.get(key),
+            reopened_at=reopened,
+            reopened_count=1 if reopened else 0,
             priority=priority,
             reasons=[],
             factors={},
@@ -282,5 +358,20 @@ def load(session: Any, *, weeks: bool = False) -> dict[str, int]:
         session.flush()
         for name in [first, *others]:
             mentions[name].case_id = case.id
+        for index, (state, template) in enumerate(REPLIES.get(key, [])):
+            session.add(
+                Reply(
+                    idempotency_key=f"dataset:{key}:{index}",
+                    case_id=case.id,
+                    mention_id=mention.id,
+                    agent=assignees.get(key) or "U_NOBODY",
+                    text=f"answer to {first}",
+                    platform=mention.source,
+                    template=template,
+                    state=state,
+                    created_at=replied,
+                    sent_at=replied if state == "sent" else None,
+                )
+            )
     session.flush()
     return {key: row.id for key, row in mentions.items()}

@@ -55,6 +55,16 @@ def test_files_are_written_with_charts_inlined_and_user_text_escaped(loaded, tmp
     assert "1 customer asked about app" in html and "1 customers" not in html
     assert "1 positive mention." in html
     assert "missing" in html  # roaming has no response template
+    # dataset EXPECTED: c2 reopened of c0 c3 closed; by agent U_ANA, U_BEN, then c4 unassigned
+    assert "<b>50 %</b><span>reopen rate (1 reopened, against 2 closed)</span>" in html
+    agents = re.search(r"<h3>By agent</h3>.*?</table>", html, re.S)
+    assert agents is not None
+    assert re.findall(r"<tr><td>([^<]*)</td>", agents.group(0)) == ["U_ANA", "U_BEN", "unassigned"]
+    assert (
+        '<td>U_ANA</td><td class="num">2</td><td class="num">30 min</td><td class="num">100 %</td>'
+        '<td class="num">50 %</td><td class="num">0 %</td>'
+    ) in agents.group(0)
+    assert "<td>no template</td>" in html
     assert '<a href="https://example.com/m1" rel="noopener noreferrer">' in html
     # m4 (an influential post) and m6 (praise) are still quoted, as text without a link.
     assert "text of m4 &lt;b&gt;bold&lt;/b&gt;</p>" in html
@@ -127,7 +137,7 @@ def test_chromium_shows_the_charts_and_tables_on_a_phone(loaded, tmp_path: Path)
                 box = image.bounding_box()
                 assert box is not None and 0 < box["width"] <= 390  # scaled to the screen
             tables = page.locator("table")
-            assert tables.count() == 3  # by source, by language, themes
+            assert tables.count() == 5  # by agent, by template, by source, by language, themes
             posts = page.locator("ol.posts li")
             assert posts.count() == 5 and posts.first.is_visible()
             assert posts.first.inner_text().startswith("text of m1 <b>bold</b>")

@@ -8,9 +8,11 @@ import io
 
 import pytest
 
+from db.models import Case
+from db.session import transaction
 from monitor.reports import build_report, period_for
 from monitor.reports.csvfile import render_csv
-from tests.reports.dataset import DAY, EXPECTED, NOW, WEEKLY_EXPECTED
+from tests.reports.dataset import DAY, EXPECTED, NOW, WEEKLY_EXPECTED, at
 
 
 def _build(app):
@@ -45,6 +47,59 @@ def test_outcomes_sla_and_unanswered_reviews_match_the_hand_computed_day(loaded)
         assert getattr(report.outcomes, name) == pytest.approx(value), name
     assert (report.sla_breaches, report.sla_unanswered) == EXPECTED["sla"]
     assert report.unanswered_low_ratings == EXPECTED["unanswered_low_ratings"]
+
+
+def _groups(rows):
+    return [
+        (
+            g.name,
+            g.answered,
+            g.first_response_median,
+            g.resolution_rate,
+            g.recovery_rate,
+            g.reopen_rate,
+        )
+        for g in rows
+    ]
+
+
+def _same_rows(got, want):
+    """Row by row: names and Nones exactly, numbers to float precision (1/3 and the like)."""
+    assert [row[0] for row in got] == [row[0] for row in want]
+    for got_row, want_row in zip(got, want, strict=True):
+        assert got_row == pytest.approx(want_row), want_row[0]
+
+
+def test_by_agent_and_by_template_rows_match_the_hand_computed_day(loaded):
+    app, _ = loaded
+    report = _build(app)
+    _same_rows(_groups(report.by_agent), EXPECTED["by_agent"])
+    _same_rows(_groups(report.by_template), EXPECTED["by_template"])
+
+
+def test_the_by_agent_table_keeps_the_ten_busiest_agents_and_the_unassigned_row(loaded):
+    app, ids = loaded
+    with transaction(app.factory) as session:  # 12 more agents, one case answered each
+        for n in range(1, 13):
+            session.add(
+                Case(
+                    brand="Acme",
+                    source="x",
+                    mention_id=ids["m6"],
+                    status="replied",
+                    priority=0.5,
+                    reasons=[],
+                    factors={},
+                    assignee=f"U_Z{n:02d}",
+                    opened_at=at(DAY, "16:00"),
+                    updated_at=at(DAY, "16:00"),
+                    replied_at=at(DAY, "16:10"),
+                )
+            )
+    names = [g.name for g in _build(app).by_agent]
+    # U_ANA answered 2; U_BEN and U_Z01–U_Z12 one each, by name: U_BEN, then U_Z01–U_Z08 fill
+    # the ten; c4's unassigned row comes after them
+    assert names == ["U_ANA", "U_BEN", *(f"U_Z{n:02d}" for n in range(1, 9)), "(none)"]
 
 
 def test_themes_posts_and_facts_match_the_hand_computed_day(loaded):
@@ -90,6 +145,19 @@ def test_the_csv_holds_the_same_figures_one_tidy_row_each(loaded):
     assert by["outcomes", "unanswered_low_ratings"]["value"] == "2"
     assert by["outcomes", "first_response_p90"]["value"] == "14400.0"
     assert by["outcomes", "resolution_rate"]["value"] == "1.0"
+    assert (by["outcomes", "reopened"]["value"], by["outcomes", "reopen_rate"]["value"]) == (
+        "1",
+        "0.5",
+    )  # c2 reopened, of c0 c3 closed (dataset EXPECTED["outcomes"])
+    # EXPECTED["by_agent"]: the agent row holds the cases answered, one row per figure beside it
+    assert [r["name"] for r in rows if r["section"] == "agent"] == ["U_ANA", "U_BEN", "(none)"]
+    assert by["agent", "U_ANA"]["value"] == "2"
+    assert by["agent_first_response_median", "U_ANA"]["value"] == "1800.0"
+    assert by["agent_recovery_rate", "U_ANA"]["value"] == "0.5"
+    assert by["agent_reopen_rate", "U_ANA"]["value"] == "0.0"
+    assert by["agent_resolution_rate", "U_BEN"]["value"] == ""  # nothing closed: no rate
+    assert by["template", "billing_refund"]["value"] == "1"
+    assert by["template_recovery_rate", "billing_refund"]["value"] == "1.0"
     assert by["source", "reddit"]["change"] == "-1"
     assert by["language", "unknown"]["value"] == "1"
     assert float(by["facts", "non_english_share"]["value"]) == pytest.approx(3 / 7, abs=1e-4)
@@ -116,6 +184,13 @@ def test_weekly_outcomes_sla_and_unanswered_reviews_match_the_hand_computed_week
         assert getattr(report.outcomes, name) == pytest.approx(value), name
     assert (report.sla_breaches, report.sla_unanswered) == WEEKLY_EXPECTED["sla"]
     assert report.unanswered_low_ratings == WEEKLY_EXPECTED["unanswered_low_ratings"]
+
+
+def test_weekly_by_agent_and_by_template_rows_match_the_hand_computed_week(loaded_weeks):
+    app, _ = loaded_weeks
+    report = _build_week(app)
+    _same_rows(_groups(report.by_agent), WEEKLY_EXPECTED["by_agent"])
+    _same_rows(_groups(report.by_template), WEEKLY_EXPECTED["by_template"])
 
 
 def test_weekly_themes_count_customers_with_the_change_vs_the_week_before(loaded_weeks):

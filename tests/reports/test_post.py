@@ -82,6 +82,7 @@ def test_report_post_twice_posts_one_summary_and_one_chart(db_url, tmp_path: Pat
     text = str(summary["blocks"])
     assert "2 customers asked about *billing*, +1 vs. previous" in text
     assert "SLA breaches" in text and "2 (1 unanswered)" in text
+    assert "*Reopen rate*\\n50 % (1 reopened)" in text  # c2 of c0 c3 closed (dataset EXPECTED)
     assert "&lt;b&gt;bold&lt;/b&gt;" in text  # customers' text is escaped for Slack
     [shared] = fake.thread(CARE, summary["ts"])
     assert [f["name"] for f in shared["files"]] == [FILENAME]
