@@ -11,6 +11,7 @@ driver's, not SQLAlchemy's parameter bookkeeping.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -43,6 +44,7 @@ class ScoredMention:
     author_id: int | None = None
     ranking: Ranking | None = None
     urgency: list[Signal] | None = None  # complaints only: it feeds their ranking
+    case_id: int | None = None  # the case the mention was stored linked to, if any
 
 
 @dataclass(slots=True)
@@ -89,11 +91,18 @@ def open_or_join_cases(
     policy: RankingPolicy,
     router: Router,
     now: datetime,
+    open_cases: Mapping[int, repository.OpenCase] | None = None,
 ) -> IntakeResult:
-    """Cases for the mentions this batch inserted (`inserted` maps their keys to row ids)."""
+    """Cases for the mentions this batch inserted (`inserted` maps their keys to row ids).
+
+    `open_cases` are the authors' open cases as read before the mentions were stored linked to
+    them (`ScoredMention.case_id`); None reads them now. Only links that differ are updated.
+    """
     mine = [i for i in items if (i.mention.source, i.mention.external_id) in inserted]
-    author_ids = [i.author_id for i in mine if i.author_id is not None]
-    open_cases: dict[int, CaseDraft] = {
+    if open_cases is None:
+        author_ids = [i.author_id for i in mine if i.author_id is not None]
+        open_cases = repository.open_cases_by_author(session, author_ids)
+    drafts: dict[int, CaseDraft] = {
         author_id: CaseDraft(
             id=c.id,
             mention_id=c.mention_id,
@@ -102,13 +111,17 @@ def open_or_join_cases(
             factors=None,
             mention_count=c.mention_count,
         )
-        for author_id, c in repository.open_cases_by_author(session, author_ids).items()
+        for author_id, c in open_cases.items()
     }
     opened: list[CaseDraft] = []
     links: list[tuple[CaseDraft, int, bool]] = []  # (case, mention id, notify the thread?)
+    linked: dict[int, int] = {}  # mention id -> the case it was stored linked to
+    stale: list[int] = []  # mentions stored linked to a case they do not join after all
     for item in sorted(mine, key=lambda i: i.mention.created_at):
         mention_id = inserted[(item.mention.source, item.mention.external_id)]
-        case = open_cases.get(item.author_id) if item.author_id is not None else None
+        if item.case_id is not None:
+            linked[mention_id] = item.case_id
+        case = drafts.get(item.author_id) if item.author_id is not None else None
         if case is not None:
             # Everything the author says is linked to the case (the outcome loop reads it), but
             # only a further complaint notifies the agents in the case's thread.
@@ -118,9 +131,11 @@ def open_or_join_cases(
             case = _draft(item, item.ranking, mention_id, router, now)
             opened.append(case)
             if item.author_id is not None:
-                open_cases[item.author_id] = case
-    if opened or links:
-        _write(session, opened, links, list(open_cases.values()), now)
+                drafts[item.author_id] = case
+        elif item.case_id is not None:
+            stale.append(mention_id)
+    if opened or links or stale:
+        _write(session, opened, links, list(drafts.values()), now, linked=linked, stale=stale)
     return IntakeResult(opened=len(opened), joined=sum(notify for _, _, notify in links))
 
 
@@ -130,7 +145,12 @@ def _write(
     links: list[tuple[CaseDraft, int, bool]],
     drafts: list[CaseDraft],
     now: datetime,
+    *,
+    linked: Mapping[int, int],
+    stale: list[int],
 ) -> None:
+    """`linked`: the case each mention was stored linked to (by mention id); `stale`: mentions
+    stored linked to a case they did not join after all."""
     connection = session.connection()
     if opened:
         rows = [{**_columns(c), **c.row} for c in opened]
@@ -181,8 +201,11 @@ def _write(
                 for c in counted
             ],
         )
-    link_rows = [{"mention_id": c.mention_id, "case_id": c.id} for c in opened]
-    link_rows += [{"mention_id": m, "case_id": c.id} for c, m, _ in links]
+    link_rows: list[dict[str, Any]] = [
+        {"mention_id": c.mention_id, "case_id": c.id} for c in opened
+    ]
+    link_rows += [{"mention_id": m, "case_id": c.id} for c, m, _ in links if linked.get(m) != c.id]
+    link_rows += [{"mention_id": m, "case_id": None} for m in stale]
     repository.execute_many(
         connection,
         "intake.links",

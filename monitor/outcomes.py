@@ -182,23 +182,24 @@ def follow_ups(
     *,
     settings: OutcomesConfig,
     now: datetime,
-) -> None:
+) -> bool:
     """New posts by authors of watched cases: calm ones recover, negative ones reopen.
 
     Runs before intake, so a reopened case is open again when intake joins the post to it.
+    Returns whether any case changed (intake then reads the open cases again).
     """
     if not settings.enabled:
-        return
+        return False
     mine = [
         i
         for i in items
         if i.author_id is not None and (i.mention.source, i.mention.external_id) in inserted
     ]
     if not mine:
-        return
+        return False
     earliest = min(i.mention.created_at for i in mine) - settings.window
     if not _any_watched_since(session, earliest):
-        return  # the usual batch: no case is watched, so no author needs looking up
+        return False  # the usual batch: no case is watched, so no author needs looking up
     watched: dict[int, Case] = {}
     author_ids = sorted({cast(int, i.author_id) for i in mine})
     for start in range(0, len(author_ids), _CHUNK):
@@ -214,7 +215,8 @@ def follow_ups(
         ):
             watched[cast(int, case.author_id)] = case  # the latest reply wins
     if not watched:
-        return
+        return False
+    changed = False
     for item in sorted(mine, key=lambda i: i.mention.created_at):
         target = watched.get(cast(int, item.author_id))
         m = item.mention
@@ -223,9 +225,12 @@ def follow_ups(
         if item.score.label == "negative":
             reason = f"new negative post by the author ({stars(m.rating)})"
             worsen(session, target, reason=reason, now=now)
+            changed = True
         elif item.score.label in CALM_LABELS:
             recover(session, target, reason=f"{item.score.label} post by the author", now=now)
+            changed = True
     session.flush()
+    return changed
 
 
 def _any_watched_since(session: Session, earliest: datetime) -> bool:

@@ -267,11 +267,16 @@ class Pipeline:
         self, session: Session, items: list[ScoredMention], now: datetime, result: BatchResult
     ) -> None:
         authors = repository.upsert_authors(session, _author_rows(items))
+        # Mentions by an author with an open case are stored linked to it: intake keeps the link
+        # unless a follow-up changed the author's cases (then it corrects it).
+        open_cases = repository.open_cases_by_author(session, [a.id for a in authors.values()])
         rows = []
         for item in items:
             m, s = item.mention, item.score
             author = authors.get((m.source, m.author)) if m.author else None
             item.author_id = author.id if author else None
+            open_case = open_cases.get(author.id) if author else None
+            item.case_id = open_case.id if open_case else None
             if item.complaint:
                 followers = m.author_followers
                 if followers is None and author is not None:
@@ -311,7 +316,7 @@ class Pipeline:
                 "topic": item.topic,
                 "priority": ranking.priority if ranking else None,
                 "reasons": ranking.reasons if ranking else None,
-                "case_id": None,
+                "case_id": item.case_id,
             }
             rows.append(row)
         inserted = repository.insert_mentions(session, rows)
@@ -319,9 +324,15 @@ class Pipeline:
         result.duplicates += len(rows) - len(inserted)
         if inserted:
             result.newest = max(i.mention.created_at for i in items)
-            follow_ups(session, items, inserted, settings=self.config.outcomes, now=now)
+            changed = follow_ups(session, items, inserted, settings=self.config.outcomes, now=now)
             intake = open_or_join_cases(
-                session, items, inserted, policy=self.policy, router=self.router, now=now
+                session,
+                items,
+                inserted,
+                policy=self.policy,
+                router=self.router,
+                now=now,
+                open_cases=None if changed else open_cases,
             )
             result.cases_opened, result.cases_joined = intake.opened, intake.joined
 

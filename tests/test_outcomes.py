@@ -350,6 +350,9 @@ def test_a_calm_answer_from_the_author_is_a_recovery(loop):
     assert ("repmon", "recovered", "positive post by the author") in events(app, case_id)
     with app.factory() as session:
         assert session.scalar(select(Case.id).where(Case.id != case_id)) is None  # no new case
+        # Stored linked to the case that was open, then unlinked: the post closed it.
+        k2 = select(MentionRow.case_id).where(MentionRow.external_id == "k2")
+        assert session.scalars(k2).one() is None
 
 
 def test_a_worse_follow_up_reopens_a_resolved_case_into_its_thread(loop):
@@ -375,8 +378,9 @@ def test_a_worse_follow_up_reopens_a_resolved_case_into_its_thread(loop):
     actions = [(actor, action) for actor, action, _ in events(app, case_id)]
     assert actions[-2:] == [("repmon", "reopened"), ("repmon", "reopen")]
     with app.factory() as session:
-        follow_up = session.scalars(select(MentionRow.id).where(MentionRow.external_id == "k3"))
-        mention_id = follow_up.one()
+        follow_up = select(MentionRow.id, MentionRow.case_id).where(MentionRow.external_id == "k3")
+        mention_id, linked_to = session.execute(follow_up).one()
+        assert linked_to == case_id  # stored unlinked (the case was closed), then linked
         rows = session.scalars(select(OutboxRow).where(OutboxRow.case_id == case_id)).all()
     threads = [r.payload for r in rows if r.kind == "thread"]
     assert threads == [{"case_id": case_id, "mention_id": mention_id}]  # the post, in the thread
