@@ -8,9 +8,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+REASON_MAX_CHARS = 300
 
 
 def dump_json(value: Any) -> str:
@@ -20,8 +22,13 @@ def dump_json(value: Any) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine with WAL, foreign keys and a busy timeout on SQLite; pre-ping on PostgreSQL."""
+    """An engine with WAL, foreign keys and a busy timeout on SQLite; pre-ping on PostgreSQL.
+
+    `hide_parameters`: SQLAlchemy's error text and echo log lines would otherwise quote the
+    bound values, i.e. customers' mention text, into tracebacks and logs.
+    """
     kwargs.setdefault("json_serializer", dump_json)
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         # A small statement cache: every batch size makes a different multi-row INSERT, and the
         # driver's default of 128 cached statements grew memory with the size of the input.
@@ -30,6 +37,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def describe_failure(engine: Engine, exc: SQLAlchemyError) -> str:
+    """One line for an operator: which database (password hidden) and the driver's reason.
+
+    Never SQLAlchemy's own text, which goes on with the statement and (without
+    `hide_parameters`) its values; the reason is the first line of the driver's message.
+    """
+    cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    lines = str(cause).strip().splitlines()
+    reason = lines[0].strip() if lines else ""
+    if len(reason) > REASON_MAX_CHARS:
+        reason = reason[: REASON_MAX_CHARS - 1] + "…"
+    where = engine.url.render_as_string(hide_password=True)
+    return f"database {where}: {type(cause).__name__}: {reason or 'no reason given'}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

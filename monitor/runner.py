@@ -233,13 +233,14 @@ def start_run(app: App, command: str) -> int:
 def finish_run(
     app: App, run_id: int, status: str, stats: dict[str, Any], error: str | None = None
 ) -> None:
+    """Close the run's row; `error` is stored redacted, since `status` and Slack show it later."""
     with transaction(app.factory) as session:
         run = session.get(Run, run_id)
         if run is not None:
             run.finished_at = app.clock()
             run.status = status
             run.stats = stats
-            run.error = error
+            run.error = None if error is None else redact(error, secret_values(app.config))
 
 
 def run_once(

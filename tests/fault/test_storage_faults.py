@@ -287,7 +287,17 @@ def test_postgresql_restarted_inside_a_batch_of_a_running_run_loses_and_doubles_
                 process.kill()
                 process.wait(timeout=30)
             log.close()
-        assert code in (0, 1), (tmp_path / "inflight.log").read_text()
+        output = (tmp_path / "inflight.log").read_text(encoding="utf-8")
+        assert code in (0, 1), output
+        # The lost database is one clear line naming it: no traceback, no mention text (SQL
+        # parameters), which used to reach stderr at CRITICAL.
+        assert [r["text"] for r in records if r["text"] in output] == [], output
+        assert "Traceback" not in output and "[parameters" not in output, output
+        if code == 1:
+            assert output.strip().splitlines() == [
+                f"error: repmon run stopped: database {url}: AdminShutdown: terminating "
+                "connection due to administrator command"
+            ], output
         rerun = project.run("run", "--once", "--force")
         assert rerun.returncode == 0, rerun.stderr
         figures = check_exact(project, fake)

@@ -8,13 +8,16 @@ from __future__ import annotations
 import base64
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 import yaml
+from sqlalchemy.pool import NullPool
 
 from tests.connectors.fakeserver import FakeServer, Reply
 from tests.responders.fakeslack import FakeSlack
@@ -160,3 +163,74 @@ def test_no_secret_appears_in_any_output_log_database_row_or_file(project):
     for file in folder.rglob("*"):
         if file.is_file() and file.name not in ("config.yaml",):
             assert leaks(file.read_bytes().decode("utf-8", "replace")) == [], file
+
+
+DB_PASSWORD = "canary-db-password-4c81e0"
+
+
+def postgres_text(url: str) -> str:
+    """Every value of every row of every table of a PostgreSQL database, as text."""
+    engine = sqlalchemy.create_engine(url, poolclass=NullPool)
+    try:
+        with engine.connect() as conn:
+            tables = sqlalchemy.inspect(conn).get_table_names()
+            return "\n".join(
+                repr(tuple(row))
+                for table in tables
+                for row in conn.execute(sqlalchemy.text(f'SELECT * FROM "{table}"'))
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.slow
+def test_the_database_password_never_appears_in_serve_output_logs_or_rows(
+    pg_database_factory, tmp_path
+):
+    """`database.url` with a password (the throwaway server trusts loopback, so any password
+    connects): `repmon serve -vv` stores and delivers a complaint, then stops; a run against a
+    server that is not there fails. Neither prints the password, nor stores it anywhere."""
+    from sqlalchemy.engine import make_url
+
+    from tests.processes import Repmon, clean_env, wait_for
+
+    url = make_url(pg_database_factory()).set(password=DB_PASSWORD)
+    feed = tmp_path / "feed.jsonl"
+    line = {"source": "x", "external_id": "1", "text": ANGRY, "created_at": "2026-11-21T10:00:00Z"}
+    feed.write_text(json.dumps(line) + "\n", encoding="utf-8")
+    config = tmp_path / "config.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "database": {"url": "${DATABASE_URL}"},
+                "brands": [{"name": "Acme", "keywords": ["acme", "@acmehelp"]}],
+                "connectors": [{"name": "feed", "type": "file", "path": str(feed)}],
+            }
+        ),
+        encoding="utf-8",
+    )
+    env = clean_env(DATABASE_URL=url.render_as_string(hide_password=False))
+    outputs = {
+        "db upgrade": repmon(tmp_path, config, env, "db", "upgrade"),
+        "config check": repmon(tmp_path, config, env, "config", "check"),
+    }
+    serve = Repmon.start(tmp_path, "serve", ["serve", "-vv", "--config", str(config)], env=env)
+    try:
+        wait_for(lambda: "case #" in serve.out.read_text(encoding="utf-8"), what="the card")
+        serve.process.send_signal(signal.SIGTERM)
+        assert serve.wait(60) == 0, serve.stderr()
+    finally:
+        serve.kill()
+    outputs["serve -vv"] = serve.out.read_text(encoding="utf-8") + serve.stderr()
+    assert "poll feed: ok" in outputs["serve -vv"]  # it did connect, poll and deliver
+    dead = url.set(port=9).render_as_string(hide_password=False)  # nothing listens there
+    outputs["run, database down"] = repmon(
+        tmp_path, config, env, "run", "--once", "-vv", DATABASE_URL=dead
+    )
+    assert "cannot use database postgresql+psycopg://postgres:***@" in outputs["run, database down"]
+    for name, text in outputs.items():
+        assert DB_PASSWORD not in text, f"`repmon {name}` printed the password:\n{text[-3000:]}"
+    assert DB_PASSWORD not in postgres_text(url.render_as_string(hide_password=False))
+    for file in tmp_path.rglob("*"):
+        if file.is_file():
+            assert DB_PASSWORD not in file.read_bytes().decode("utf-8", "replace"), file
