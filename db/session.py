@@ -40,18 +40,23 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def describe_failure(engine: Engine, exc: SQLAlchemyError) -> str:
-    """One line for an operator: which database (password hidden) and the driver's reason.
+    """One line for an operator: which database (password hidden) and the driver's reason."""
+    where = engine.url.render_as_string(hide_password=True)
+    return f"database {where}: {failure_reason(exc)}"
+
+
+def failure_reason(exc: SQLAlchemyError) -> str:
+    """The driver's error class and the first line of its message.
 
     Never SQLAlchemy's own text, which goes on with the statement and (without
-    `hide_parameters`) its values; the reason is the first line of the driver's message.
+    `hide_parameters`) its values, nor PostgreSQL's DETAIL line, which quotes the failing row.
     """
     cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
     lines = str(cause).strip().splitlines()
     reason = lines[0].strip() if lines else ""
     if len(reason) > REASON_MAX_CHARS:
         reason = reason[: REASON_MAX_CHARS - 1] + "…"
-    where = engine.url.render_as_string(hide_password=True)
-    return f"database {where}: {type(cause).__name__}: {reason or 'no reason given'}"
+    return f"{type(cause).__name__}: {reason or 'no reason given'}"
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import migrate
-from db.session import make_engine, session_factory
+from db.session import describe_failure, make_engine, session_factory
 from monitor.config import AppConfig
 from monitor.errors import StorageError
 from monitor.pipeline import Clock, Pipeline, utcnow
@@ -43,10 +43,7 @@ class App:
                         f"{migrate.head_revision()}: run `repmon db upgrade`"
                     )
         except SQLAlchemyError as exc:
-            safe = engine.url.render_as_string(hide_password=True)
-            raise StorageError(
-                f"cannot use database {safe}: {exc.__class__.__name__}: {exc}"
-            ) from exc
+            raise StorageError(f"cannot use {describe_failure(engine, exc)}") from exc
         return cls(config, engine, session_factory(engine), clock)
 
     @cached_property

@@ -21,8 +21,10 @@ from typing import Any
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.base import ConnectorSettings
+from db.session import failure_reason
 from monitor.app import App
 from monitor.runner import poll
 from responders.outbox import Responder, send_pending
@@ -145,6 +147,8 @@ def _guarded(job: Job, stop: threading.Event | None = None) -> Callable[[], None
             return
         try:
             job.run()
+        except SQLAlchemyError as exc:  # one line: the statement's text says nothing more useful
+            logger.error("job %s failed: database: %s", job.name, failure_reason(exc))
         except Exception:
             logger.exception("job %s failed", job.name)
 

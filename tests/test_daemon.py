@@ -4,12 +4,14 @@ lateness)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+from sqlalchemy.exc import OperationalError
 
-from monitor.daemon import MISFIRE_GRACE, build_scheduler, jobs
+from monitor.daemon import MISFIRE_GRACE, Job, build_scheduler, jobs
 from responders.console import ConsoleResponder
 from tests.support import open_app
 
@@ -52,3 +54,32 @@ def test_each_connector_gets_its_own_trigger_and_every_job_the_safe_defaults(sql
     finally:
         scheduler.shutdown(wait=False)
         app.close()
+
+
+def test_a_job_failing_on_the_database_logs_one_line_without_the_statement(caplog):
+    cause = Exception("connection to server lost\nDETAIL: Key (text)=(my card 4111) exists.")
+    error = OperationalError("INSERT INTO mentions (text) VALUES (?)", ("my card 4111",), cause)
+
+    def broken() -> None:
+        raise error
+
+    def bug() -> None:
+        raise RuntimeError("a bug")
+
+    scheduler = build_scheduler(
+        [
+            Job("poll x", IntervalTrigger(minutes=5), broken),
+            Job("sla", IntervalTrigger(minutes=1), bug),
+        ]
+    )
+    with caplog.at_level(logging.ERROR, logger="monitor.daemon"):
+        for job in scheduler.get_jobs():
+            job.func()  # the guarded job: it never raises
+
+    database, other = caplog.records
+    assert (
+        database.getMessage() == "job poll x failed: database: Exception: connection to server lost"
+    )
+    assert database.exc_info is None
+    assert "4111" not in caplog.text and "INSERT" not in caplog.text
+    assert other.getMessage() == "job sla failed" and other.exc_info is not None  # a bug: traceback
