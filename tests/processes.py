@@ -6,6 +6,7 @@ import itertools
 import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -15,7 +16,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy
 import yaml
+from sqlalchemy.pool import NullPool
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -132,3 +135,19 @@ def assert_polls_never_overlap(*instances: Repmon) -> int:
         for (_, end, who), (start, _, other) in itertools.pairwise(polls):
             assert start >= end, f"{connector}: {other} polled while {who} still was"
     return sum(len(polls) for polls in spans.values())
+
+
+def db_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """Rows from the project's database: a SQLite file (read-only), or a URL (PostgreSQL)."""
+    if isinstance(db, str):
+        engine = sqlalchemy.create_engine(db, poolclass=NullPool)
+        try:
+            with engine.connect() as conn:
+                return [tuple(row) for row in conn.execute(sqlalchemy.text(sql))]
+        finally:
+            engine.dispose()
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()

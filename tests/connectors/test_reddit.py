@@ -236,6 +236,86 @@ def test_inbox_mode_reads_username_mentions(
     assert PASSWORD not in caplog.text
 
 
+# --- Answers to our replies (GET /message/comments) -------------------------------------------
+
+REPLYING: dict[str, Any] = {**ACCOUNT, "reply": {"enabled": True}}
+SUBS: dict[str, Any] = {"mode": "subreddit", "subreddits": ["acme"], "query": None}
+
+
+def requested_paths(recorder: Recorder) -> list[str]:
+    return [uri.split("?")[0].removeprefix("https://oauth.reddit.com") for _, uri, _ in recorder.sent]
+
+
+@pytest.mark.usefixtures("frozen")
+def test_answers_to_our_comments_are_read_and_kept_without_keywords(recorder: Recorder) -> None:
+    """The author answering our comment is what the outcome loop judges: it must get through."""
+    conn = connector(keywords=["acme"], **SUBS, **REPLYING)
+    with recorder.use("comment_replies") as cassette:
+        batch = conn.fetch(None)
+    assert cassette.all_played
+    assert requested_paths(recorder)[-1] == "/message/comments/"
+    got = by_id(batch.mentions)
+    # "lol same" still fails the keywords; the answers pass, even the one /comments read first.
+    assert sorted(got) == ["t1_lxr0003", "t1_lxr0005", "t3_1gwe001"]
+    answer = got["t1_lxr0005"]
+    assert answer.author == "frustrated_buyer"
+    assert answer.text == "Got it, the refund arrived this morning. Thank you for sorting it out!"
+    assert answer.in_reply_to == "t1_lxqa1b2"  # our reply (see reply.yaml)
+    assert answer.url == (
+        "https://www.reddit.com/r/CustomerService/comments/1gwc8k1/acme_refund_still_not/lxr0005/"
+    )
+    assert answer.created_at == datetime(2024, 11, 21, 15, 55, tzinfo=UTC)
+    assert got["t1_lxr0003"].in_reply_to == "t1_lxr0002"
+    assert batch.skipped == 0
+    assert json.loads(batch.cursor or "") == {"t": 1732204500.0, "seen": ["t1_lxr0005"]}
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [ACCOUNT, {"reply": {"enabled": True}}],
+    ids=["replies-disabled", "no-account"],
+)
+@pytest.mark.usefixtures("frozen")
+def test_answers_are_not_read_when_the_connector_cannot_reply(
+    recorder: Recorder, overrides: dict[str, Any]
+) -> None:
+    conn = connector(keywords=["acme"], **SUBS, **overrides)
+    with recorder.use("comment_replies") as cassette:
+        batch = conn.fetch(None)
+    assert cassette.play_count == 3  # token, /new, /comments
+    assert "/message/comments/" not in requested_paths(recorder)
+    # Without the replies listing, the keyword filter applies to t1_lxr0003 like to any comment.
+    assert [m.external_id for m in batch.mentions] == ["t3_1gwe001"]
+
+
+@pytest.mark.usefixtures("frozen")
+def test_a_resumed_fetch_does_not_return_the_answers_again(recorder: Recorder) -> None:
+    conn = connector(keywords=["acme"], **SUBS, **REPLYING)
+    with recorder.use("comment_replies", repeats=True) as cassette:
+        first = conn.fetch(None)
+        again = conn.fetch(first.cursor)
+    assert len(first.mentions) == 3
+    assert (again.mentions, again.skipped, again.cursor) == ([], 0, first.cursor)
+    assert cassette.play_count == 7  # token, then the three listings twice
+
+
+@pytest.mark.usefixtures("frozen")
+def test_inbox_mode_reads_mentions_then_the_answer_to_our_comment(recorder: Recorder) -> None:
+    conn = connector(mode="inbox", query=None, **REPLYING)
+    with recorder.use("inbox_then_reply") as cassette:
+        first = conn.fetch(None)
+        second = conn.fetch(first.cursor)
+    assert cassette.play_count == 5  # one token: the same client for both runs
+    assert [m.external_id for m in first.mentions] == ["t1_lxq9z3k"]
+    assert [m.external_id for m in second.mentions] == ["t1_lxr0005"]
+    assert requested_paths(recorder)[1:] == [
+        "/message/mentions",
+        "/message/comments/",
+        "/message/mentions",
+        "/message/comments/",
+    ]
+
+
 # --- Errors ------------------------------------------------------------------------------------
 
 

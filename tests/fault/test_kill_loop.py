@@ -16,7 +16,6 @@ import json
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -26,10 +25,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy
 import yaml
-from sqlalchemy.pool import NullPool
 
+from tests.processes import db_rows
 from tests.responders.fakeslack import TOKEN, FakeSlack
 
 ROUNDS = int(os.environ.get("REPMON_FAULT_ROUNDS", "8"))
@@ -131,22 +129,6 @@ class Project:
         for i in range(NOISE):
             add("acme fibre is great, love it, thank you", f"fan{round_no}-{i}", 10)
         return out
-
-
-def db_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
-    """Rows from the project's database: a SQLite file (read-only), or a URL (PostgreSQL)."""
-    if isinstance(db, str):
-        engine = sqlalchemy.create_engine(db, poolclass=NullPool)
-        try:
-            with engine.connect() as conn:
-                return [tuple(row) for row in conn.execute(sqlalchemy.text(sql))]
-        finally:
-            engine.dispose()
-    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    try:
-        return connection.execute(sql).fetchall()
-    finally:
-        connection.close()
 
 
 def check_exact(project: Project, fake: FakeSlack) -> dict[str, int]:

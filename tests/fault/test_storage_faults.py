@@ -26,7 +26,8 @@ from db.models import Case, ConnectorState, MentionRow, OutboxRow
 from monitor.runner import run_once
 from tests import pg
 from tests.conftest import _ci
-from tests.fault.test_kill_loop import Project, check_exact, db_rows
+from tests.fault.test_kill_loop import Project, check_exact
+from tests.processes import db_rows
 from tests.responders.fakeslack import FakeSlack
 from tests.support import mention, open_app
 

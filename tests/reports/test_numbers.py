@@ -39,16 +39,6 @@ def test_volume_sentiment_and_breakdowns_match_the_hand_computed_day(loaded):
         ]
 
 
-def test_outcomes_sla_and_unanswered_reviews_match_the_hand_computed_day(loaded):
-    app, _ = loaded
-    report = _build(app)
-    assert report.outcomes is not None
-    for name, value in EXPECTED["outcomes"].items():
-        assert getattr(report.outcomes, name) == pytest.approx(value), name
-    assert (report.sla_breaches, report.sla_unanswered) == EXPECTED["sla"]
-    assert report.unanswered_low_ratings == EXPECTED["unanswered_low_ratings"]
-
-
 def _groups(rows):
     return [
         (
@@ -68,13 +58,6 @@ def _same_rows(got, want):
     assert [row[0] for row in got] == [row[0] for row in want]
     for got_row, want_row in zip(got, want, strict=True):
         assert got_row == pytest.approx(want_row), want_row[0]
-
-
-def test_by_agent_and_by_template_rows_match_the_hand_computed_day(loaded):
-    app, _ = loaded
-    report = _build(app)
-    _same_rows(_groups(report.by_agent), EXPECTED["by_agent"])
-    _same_rows(_groups(report.by_template), EXPECTED["by_template"])
 
 
 def test_the_by_agent_table_keeps_the_ten_busiest_agents_and_the_unassigned_row(loaded):
@@ -176,21 +159,35 @@ def _build_week(app):
         return build_report(session, app.config, period, now=NOW)
 
 
-def test_weekly_outcomes_sla_and_unanswered_reviews_match_the_hand_computed_week(loaded_weeks):
-    app, _ = loaded_weeks
-    report = _build_week(app)
+#: The day (`loaded`) and the week around it (`loaded_weeks`): fixture, builder, expectations.
+PERIODS = pytest.mark.parametrize(
+    ("data", "build", "expected"),
+    [("loaded", _build, EXPECTED), ("loaded_weeks", _build_week, WEEKLY_EXPECTED)],
+    ids=["day", "week"],
+)
+
+
+@PERIODS
+def test_outcomes_sla_and_unanswered_reviews_match_the_hand_computed_figures(
+    data, build, expected, request, db_url
+):
+    app, _ = request.getfixturevalue(data)  # on `db_url`: SQLite and PostgreSQL
+    report = build(app)
     assert report.outcomes is not None
-    for name, value in WEEKLY_EXPECTED["outcomes"].items():
+    for name, value in expected["outcomes"].items():
         assert getattr(report.outcomes, name) == pytest.approx(value), name
-    assert (report.sla_breaches, report.sla_unanswered) == WEEKLY_EXPECTED["sla"]
-    assert report.unanswered_low_ratings == WEEKLY_EXPECTED["unanswered_low_ratings"]
+    assert (report.sla_breaches, report.sla_unanswered) == expected["sla"]
+    assert report.unanswered_low_ratings == expected["unanswered_low_ratings"]
 
 
-def test_weekly_by_agent_and_by_template_rows_match_the_hand_computed_week(loaded_weeks):
-    app, _ = loaded_weeks
-    report = _build_week(app)
-    _same_rows(_groups(report.by_agent), WEEKLY_EXPECTED["by_agent"])
-    _same_rows(_groups(report.by_template), WEEKLY_EXPECTED["by_template"])
+@PERIODS
+def test_by_agent_and_by_template_rows_match_the_hand_computed_figures(
+    data, build, expected, request, db_url
+):
+    app, _ = request.getfixturevalue(data)  # on `db_url`: SQLite and PostgreSQL
+    report = build(app)
+    _same_rows(_groups(report.by_agent), expected["by_agent"])
+    _same_rows(_groups(report.by_template), expected["by_template"])
 
 
 def test_weekly_themes_count_customers_with_the_change_vs_the_week_before(loaded_weeks):

@@ -11,7 +11,6 @@ import sys
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import sqlalchemy
@@ -23,7 +22,7 @@ from monitor.app import App
 from monitor.config import parse_config
 from monitor.runner import finish_run, start_run
 from tests.connectors.fakeserver import FakeServer, Reply
-from tests.processes import base_config, clean_env, write_config
+from tests.processes import base_config, clean_env, db_rows, write_config
 
 FEED_TEXT = "acme charged me twice this month, refund me now (zq-feed-canary)"
 NEWS_TEXT = "acme outage again, the worst provider in town (zq-news-canary)"
@@ -77,15 +76,6 @@ def allow_inserts(url: str) -> None:
         engine.dispose()
 
 
-def rows(url: str, sql: str) -> list[tuple[Any, ...]]:
-    engine = sqlalchemy.create_engine(url, poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(sqlalchemy.text(sql))]
-    finally:
-        engine.dispose()
-
-
 def repmon(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "monitor", *args, "--config", str(folder / "config.yaml")],
@@ -131,8 +121,8 @@ def test_a_database_failing_mid_run_is_one_line_without_mention_text(db_url, tmp
     assert "poll feed: ok" in output  # -vv: the run got that far before the database failed
     assert NEWS_TEXT not in output and "zq-news-canary" not in output, output
     assert "Traceback" not in output and "CRITICAL" not in output, output
-    assert rows(db_url, "SELECT text FROM mentions") == [(FEED_TEXT,)]
-    status, error = rows(db_url, "SELECT status, error FROM runs WHERE command = 'run'")[0]
+    assert db_rows(db_url, "SELECT text FROM mentions") == [(FEED_TEXT,)]
+    status, error = db_rows(db_url, "SELECT status, error FROM runs WHERE command = 'run'")[0]
     assert status == "failed" and error == f"database {shown}: {reason}"
 
     allow_inserts(db_url)  # the database is fine again: a rerun stores the rest, once
@@ -145,7 +135,7 @@ def test_a_database_failing_mid_run_is_one_line_without_mention_text(db_url, tmp
     finally:
         server.close()
     assert rerun.returncode == 0, rerun.stderr
-    texts = sorted(text for (text,) in rows(db_url, "SELECT text FROM mentions"))
+    texts = sorted(text for (text,) in db_rows(db_url, "SELECT text FROM mentions"))
     assert texts == [f"Acme outage — {NEWS_TEXT}", FEED_TEXT]  # the title leads a news item
 
 
@@ -165,7 +155,7 @@ def test_a_run_error_is_stored_with_the_configs_secrets_masked(db_url, tmp_path)
         finish_run(app, run_id, "failed", {}, error=f"x said: bad token {SECRET}")
     finally:
         app.close()
-    assert rows(db_url, "SELECT error FROM runs") == [("x said: bad token ***",)]
+    assert db_rows(db_url, "SELECT error FROM runs") == [("x said: bad token ***",)]
 
 
 def test_sqlalchemy_error_text_never_carries_the_statements_values(sqlite_url, caplog):
