@@ -160,7 +160,7 @@ class AheadIngest:
             return self._pool.apply_async(_parse_and_analyze, (work.batch,))
         if not work.batch:
             return None
-        return self._pool.apply_async(_analyze, (work.batch, []))
+        return self._pool.apply_async(_analyze, (work.batch,))
 
     def _store(
         self, work: Work[Tag], pending: AsyncResult[Analysed] | None
@@ -192,7 +192,19 @@ def _ready(work: Work[Tag], analysed: Analysed | None) -> _Ready:
     return _Ready(mentions, len(problems), analyses)
 
 
-def _analyze(mentions: list[Mention], problems: list[Problem]) -> Analysed:
+def _analyze(mentions: list[Mention]) -> Analysed:
+    """Analyse a batch the importer parsed."""
+    return None, [], _packed_analyses(mentions)
+
+
+def _parse_and_analyze(lines: RawLines) -> Analysed:
+    """Parse a batch of raw lines and analyse it; its mentions go back as plain values (the
+    importing process rebuilds those faster than it parses JSON or unpickles dataclasses)."""
+    mentions, problems = lines.parse()
+    return list(map(_mention_values, mentions)), problems, _packed_analyses(mentions)
+
+
+def _packed_analyses(mentions: list[Mention]) -> list[tuple[Key, Packed | None]]:
     """The packed analysis of each key's first mention (the one the pipeline stores)."""
     unique: dict[Key, Mention] = {}
     for mention in mentions:
@@ -202,15 +214,7 @@ def _analyze(mentions: list[Mention], problems: list[Problem]) -> Analysed:
     for key, mention in unique.items():
         analysis = analyze(mention)
         packed.append((key, None if analysis is None else analysis.packed()))
-    return None, problems, packed
-
-
-def _parse_and_analyze(lines: RawLines) -> Analysed:
-    """Parse a batch of raw lines and analyse it; its mentions go back as plain values (the
-    importing process rebuilds those faster than it parses JSON or unpickles dataclasses)."""
-    mentions, problems = lines.parse()
-    _, _, packed = _analyze(mentions, problems)
-    return list(map(_mention_values, mentions)), problems, packed
+    return packed
 
 
 def _worker_started(analyzer: Analyzer, parent: int) -> None:
