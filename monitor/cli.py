@@ -60,7 +60,9 @@ def _root(
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", markup=True, highlight=False, soft_wrap=True)
+    """Print `message` as plain text (it may quote a file, a config value or a driver's error:
+    a `[` there is no markup) and return the exit to raise."""
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -112,7 +114,7 @@ def _database_lost(application: App, command: str) -> Iterator[_RunRow]:
         if row.run_id is not None:
             with suppress(SQLAlchemyError):  # if the database is back already (pre-ping)
                 finish_run(application, row.run_id, "failed", {}, error=line)
-        raise _fail(escape(f"repmon {command} stopped: {line}"), code=1) from exc
+        raise _fail(f"repmon {command} stopped: {line}", code=1) from exc
 
 
 def _check_format(fmt: str) -> None:
@@ -541,9 +543,9 @@ def templates(
     cfg = _load(config)
     report = check_templates(cfg)
     for warning in report.warnings:
-        err.print(f"[yellow]warning:[/] {warning}", soft_wrap=True)
+        err.print(f"[yellow]warning:[/] {escape(warning)}", soft_wrap=True)
     for error in report.errors:
-        err.print(f"[bold red]error:[/] {error}", soft_wrap=True)
+        err.print(f"[bold red]error:[/] {escape(error)}", soft_wrap=True)
     out.print(f"{report.rendered} renders checked, {len(report.errors)} problems")
     if report.errors:
         raise typer.Exit(2)

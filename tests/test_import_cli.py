@@ -166,6 +166,14 @@ def test_import_from_stdin(project):
     assert sorted(stored_keys(project.db)) == sorted(expected)
 
 
+def test_an_error_quoting_brackets_prints_them_as_they_are(project):
+    """Error text is not rich markup: a file named like a style tag is printed verbatim."""
+    result = repmon(project, "import", "[bold]missing[/].jsonl")
+
+    assert result.returncode == 2
+    assert "cannot open [bold]missing[/].jsonl" in result.stderr
+
+
 def test_bad_lines_are_skipped_counted_and_logged_with_their_line_numbers(project):
     good = [
         {"source": "x", "external_id": f"g{i}", "text": f"acme post {i}", "created_at": CREATED}
