@@ -1,4 +1,5 @@
-"""`type: reddit` — search, subreddit (keyword-filtered) or inbox mentions via praw; replies."""
+"""`type: reddit` — search, subreddit (keyword-filtered) or inbox mentions via praw; replies,
+and the answers to them from the account's inbox."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ _TIME_FILTERS = (
     (timedelta(days=31), "month"),
     (timedelta(days=366), "year"),
 )
+REPLIES = "replies"
+"""The listing of answers to the account's comments (`GET /message/comments`)."""
 
 
 def _subreddit(name: str) -> str:
@@ -99,6 +102,7 @@ class _Read:
     entries: list[Entry] = field(default_factory=list)
     bad: list[str] = field(default_factory=list)
     skipped: int = 0
+    answers: set[str] = field(default_factory=set)  # read from REPLIES: kept without keywords
 
 
 class RedditConnector:
@@ -152,7 +156,11 @@ class RedditConnector:
         now = datetime.now(UTC)
         floor = state.t if state else (now - self.settings.lookback).timestamp()
         read = call_with_retries(lambda: self._read(state, floor, now), sleep=self._sleep)
-        mentions = [to_mention(e, connector=name) for e in read.entries if self._wanted(e)]
+        mentions = [
+            to_mention(e, connector=name)
+            for e in read.entries
+            if e.fullname in read.answers or self._wanted(e)
+        ]
         new_cursor = advance(state, read.entries, read.bad, floor=floor)
         logger.debug(
             "%s: %d new, %d not matching keywords, %d skipped",
@@ -232,8 +240,20 @@ class RedditConnector:
     def _wanted(self, entry: Entry) -> bool:
         return self._keywords is None or self._keywords.search(fold_text(entry.text)) is not None
 
+    def _reads_replies(self) -> bool:
+        """Whether we post replies, so that answers to them matter (the outcome loop judges the
+        author's answer); they arrive only in the account's inbox, which needs the account."""
+        settings = self.settings
+        has_account = settings.username is not None and settings.password is not None
+        return settings.reply.enabled and has_account
+
     def _listings(self, state: Cursor | None, now: datetime) -> Iterator[tuple[str, Any]]:
         """praw's listing generators (newest first) for one attempt: their URL, params and limit."""
+        yield from self._mode_listings(state, now)
+        if self._reads_replies():
+            yield REPLIES, self._reddit.inbox.comment_replies(limit=self.settings.limit)
+
+    def _mode_listings(self, state: Cursor | None, now: datetime) -> Iterator[tuple[str, Any]]:
         limit = self.settings.limit
         if self.settings.mode == "inbox":
             yield "inbox", self._reddit.inbox.mentions(limit=limit)
@@ -270,6 +290,8 @@ class RedditConnector:
                 if entry.created < floor:
                     reached = True
                     break
+                if label == REPLIES:  # even when another listing read it first
+                    out.answers.add(entry.fullname)
                 if (state and not state.admits(entry)) or entry.fullname in fullnames:
                     continue
                 fullnames.add(entry.fullname)

@@ -18,6 +18,7 @@ from urllib.parse import unquote
 
 import pytest
 import time_machine
+import vcr
 import yaml
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -513,3 +514,77 @@ def test_the_first_reply_starts_the_watch_and_each_reopen_is_counted():
         transition(case, "resolve", actor="U01", at=NOW + timedelta(hours=n))
         transition(case, "reopen", actor="U01", at=NOW + timedelta(hours=n, minutes=5))
     assert (case.reopened_count, case.reopened_at) == (2, NOW + timedelta(hours=2, minutes=5))
+
+
+# --- Reddit: the author answers our comment (the connector reads the account's inbox replies) ---
+
+REDDIT_CASSETTES = Path(__file__).resolve().parent / "cassettes" / "reddit"
+
+
+def test_a_calm_answer_to_our_reddit_comment_marks_the_case_recovered(db_url, tmp_path):
+    """Real praw against the recorded inbox: run 1 reads the mention (no answer yet), an agent
+    replies, run 2 reads the author's answer from GET /message/comments: recovered."""
+    config = {
+        "database": {"url": db_url},
+        "brands": [{"name": "Acme", "keywords": ["acme"]}],
+        "connectors": [
+            {
+                "name": "reddit-acme",
+                "type": "reddit",
+                "brand": "Acme",
+                "mode": "inbox",
+                "client_id": "test-client-id",
+                "client_secret": "test-client-secret",
+                "username": "AcmeSupport",
+                "password": "hunter2-not-real",
+                "user_agent": "test:repmon:0.1 (by /u/AcmeSupport)",
+                "reply": {"enabled": True},
+            }
+        ],
+    }
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False))
+    runner = CliRunner()
+    assert runner.invoke(cli, ["db", "upgrade", "--config", str(path)]).exit_code == 0
+    recorded = vcr.VCR(
+        cassette_library_dir=str(REDDIT_CASSETTES),
+        record_mode="none",
+        filter_headers=["authorization", "cookie"],
+        match_on=["method", "scheme", "host", "port", "path", "query"],
+    )
+
+    def run_once(at: datetime) -> None:
+        with time_machine.travel(at, tick=False):
+            result = runner.invoke(cli, ["run", "--once", "--force", "-c", str(path)])
+        assert result.exit_code == 0, result.output
+
+    complained = "t1_lxq9z3k"  # 15:45, in inbox_mentions.yaml
+    replied = datetime(2024, 11, 21, 15, 50, tzinfo=UTC)
+    answered = datetime(2024, 11, 21, 15, 55, tzinfo=UTC)  # t1_lxr0005, under our t1_lxqa1b2
+    with recorded.use_cassette("inbox_then_reply.yaml") as cassette:
+        run_once(datetime(2024, 11, 21, 15, 46, tzinfo=UTC))
+        app = App.open(load_config(path), upgrade=False)
+        try:
+            with app.factory() as session:
+                row = session.scalars(
+                    select(MentionRow).where(MentionRow.external_id == complained)
+                ).one()
+                assert row.case_id is not None
+                case_id = row.case_id
+            assert mark_manual(
+                app.factory, case_id, agent="U01", text="Sorry! DM us", key="r1", now=replied
+            )
+            run_once(datetime(2024, 11, 21, 16, 0, tzinfo=UTC))
+            assert cassette.all_played
+            case = get_case(app, case_id)
+            assert case.recovered_at is not None
+            assert (case.status, case.outcome) == ("resolved", "recovered")
+            assert ("repmon", "recovered", "positive post by the author") in events(app, case_id)
+            with app.factory() as session:
+                answer = session.scalars(
+                    select(MentionRow).where(MentionRow.external_id == "t1_lxr0005")
+                ).one()
+                assert (answer.in_reply_to, answer.created_at) == ("t1_lxqa1b2", answered)
+                assert session.scalar(select(Case.id).where(Case.id != case_id)) is None
+        finally:
+            app.close()

@@ -242,8 +242,13 @@ REPLYING: dict[str, Any] = {**ACCOUNT, "reply": {"enabled": True}}
 SUBS: dict[str, Any] = {"mode": "subreddit", "subreddits": ["acme"], "query": None}
 
 
-def requested_paths(recorder: Recorder) -> list[str]:
-    return [uri.split("?")[0].removeprefix("https://oauth.reddit.com") for _, uri, _ in recorder.sent]
+def played(cassette: Any) -> dict[str, int]:
+    """How often each recorded path was answered (the recorder also sees unplayed requests)."""
+    counts: dict[str, int] = {}
+    for index, count in cassette.play_counts.items():
+        path = cassette.requests[index].path
+        counts[path] = counts.get(path, 0) + count
+    return counts
 
 
 @pytest.mark.usefixtures("frozen")
@@ -253,7 +258,7 @@ def test_answers_to_our_comments_are_read_and_kept_without_keywords(recorder: Re
     with recorder.use("comment_replies") as cassette:
         batch = conn.fetch(None)
     assert cassette.all_played
-    assert requested_paths(recorder)[-1] == "/message/comments/"
+    assert played(cassette)["/message/comments/"] == 1
     got = by_id(batch.mentions)
     # "lol same" still fails the keywords; the answers pass, even the one /comments read first.
     assert sorted(got) == ["t1_lxr0003", "t1_lxr0005", "t3_1gwe001"]
@@ -282,8 +287,8 @@ def test_answers_are_not_read_when_the_connector_cannot_reply(
     conn = connector(keywords=["acme"], **SUBS, **overrides)
     with recorder.use("comment_replies") as cassette:
         batch = conn.fetch(None)
-    assert cassette.play_count == 3  # token, /new, /comments
-    assert "/message/comments/" not in requested_paths(recorder)
+    assert cassette.play_count == 3
+    assert played(cassette) == {"/api/v1/access_token": 1, "/r/acme/new": 1, "/r/acme/comments/": 1}
     # Without the replies listing, the keyword filter applies to t1_lxr0003 like to any comment.
     assert [m.external_id for m in batch.mentions] == ["t3_1gwe001"]
 
@@ -306,14 +311,14 @@ def test_inbox_mode_reads_mentions_then_the_answer_to_our_comment(recorder: Reco
         first = conn.fetch(None)
         second = conn.fetch(first.cursor)
     assert cassette.play_count == 5  # one token: the same client for both runs
+    assert played(cassette) == {
+        "/api/v1/access_token": 1,
+        "/message/mentions": 2,
+        "/message/comments/": 2,
+    }
     assert [m.external_id for m in first.mentions] == ["t1_lxq9z3k"]
     assert [m.external_id for m in second.mentions] == ["t1_lxr0005"]
-    assert requested_paths(recorder)[1:] == [
-        "/message/mentions",
-        "/message/comments/",
-        "/message/mentions",
-        "/message/comments/",
-    ]
+    assert json.loads(second.cursor or "") == {"t": 1732204500.0, "seen": ["t1_lxr0005"]}
 
 
 # --- Errors ------------------------------------------------------------------------------------
@@ -672,3 +677,22 @@ def test_an_item_dated_in_the_future_is_skipped_not_taken_as_the_cursor(fake: Fa
     batch = fake_connector(fake).fetch(None)
     assert [m.external_id for m in batch.mentions] == ["t3_p0000"]
     assert batch.skipped == 1
+
+
+@pytest.mark.parametrize(
+    ("mode", "extra"),
+    [("search", {}), ("subreddit", {"keywords": ["acme"]}), ("inbox", {"query": None})],
+)
+def test_every_mode_also_reads_answers_once_when_replying(
+    fake: FakeReddit, mode: str, extra: dict[str, Any]
+) -> None:
+    """The fake serves one list on every path, so each child is read twice: returned once."""
+    add_posts(fake, 2)
+    conn = fake_connector(fake, mode=mode, **extra, **REPLYING)
+    first = conn.fetch(None)
+    add_posts(fake, 1, start=2)
+    second = conn.fetch(first.cursor)
+    paths = [path for method, path, _ in fake.requests if method == "GET"]
+    assert paths.count("/message/comments/") == 2
+    assert [m.external_id for m in first.mentions] == ["t3_p0001", "t3_p0000"]
+    assert [m.external_id for m in second.mentions] == ["t3_p0002"]
