@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from monitor.textnorm import keyword_pattern
+from monitor.textnorm import MatcherGroup, keyword_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +132,8 @@ _SIGNALS: list[tuple[Signal, list[str]]] = [
     ),
 ]
 _MATCHERS = [(signal, keyword_pattern(words)) for signal, words in _SIGNALS]
+_MATCHED = [signal for signal, matcher in _MATCHERS if matcher is not None]
+_GROUP = MatcherGroup([matcher for _, matcher in _MATCHERS if matcher is not None])
 SHOUTING = Signal("shouting", "shouting", 0.4)
 _CAPS_WORD = re.compile(r"\b[A-ZÁÉÍÓÚÑÀÂÇÈÊËÎÏÔÛÙÜ]{3,}\b")
 _BANGS = re.compile(r"[!¡]{3,}")
@@ -148,11 +150,8 @@ def signal_named(name: str) -> Signal:
 
 def signals(text: str, folded_text: str) -> list[Signal]:
     """Every signal present, strongest first."""
-    found = [
-        signal
-        for signal, matcher in _MATCHERS
-        if matcher is not None and matcher.contains(folded_text)
-    ]
+    hits = _GROUP.hits(folded_text)
+    found = [signal for signal, hit in zip(_MATCHED, hits, strict=True) if hit]
     if _shouting(text):
         found.append(SHOUTING)
     return sorted(found, key=lambda s: s.weight, reverse=True)

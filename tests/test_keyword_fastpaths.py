@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from monitor.brands import BrandMatcher
 from monitor.textnorm import (
+    MatcherGroup,
     _bounded,
     fold_text,
     keyword_pattern,
@@ -21,7 +22,7 @@ from monitor.textnorm import (
     tokens_of,
 )
 from monitor.topics import TopicClassifier
-from monitor.urgency import _BANGS, _CAPS_WORD, _shouting
+from monitor.urgency import _BANGS, _CAPS_WORD, _MATCHERS, _shouting, signal_named, signals
 
 KEYWORDS = [
     "acme",
@@ -157,3 +158,24 @@ def test_topic_is_the_plain_count(text):
 @given(texts())
 def test_shouting_is_the_two_regexes(text):
     assert _shouting(text) == bool(_BANGS.search(text) or len(_CAPS_WORD.findall(text)) >= 3)
+
+
+@settings(max_examples=1000, deadline=None, derandomize=True)
+@given(st.lists(st.tuples(keyword_lists, st.booleans()), min_size=1, max_size=4), texts())
+def test_matcher_group_is_contains_per_matcher(lists, text):
+    matchers = [keyword_pattern(words, prefix=prefix) for words, prefix in lists]
+    group = MatcherGroup([m for m in matchers if m is not None])
+    folded = fold_text(text)
+    expected = [m.search(folded) is not None for m in matchers if m is not None]
+    assert group.hits(folded) == expected
+    assert group.hits(folded) == expected  # token bits remembered, same answer
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(texts())
+def test_signals_are_the_plain_searches(text):
+    folded = fold_text(text)
+    found = [s for s, m in _MATCHERS if m is not None and m.search(folded) is not None]
+    if _shouting(text):
+        found.append(signal_named("shouting"))
+    assert signals(text, folded) == sorted(found, key=lambda s: s.weight, reverse=True)
