@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -54,6 +55,8 @@ def execute_many(
     """
     if not rows:
         return
+    if _pg_many(connection, name, stmt, rows, returning=False) is not None:
+        return
     plan = _plan(connection, name, stmt, rows)
     params = _parameters(plan, rows) if plan is not None else None
     if plan is None or params is None:
@@ -72,6 +75,9 @@ def returning_many(
     """
     if not rows:
         return []
+    driver_rows = _pg_many(connection, name, stmt, rows, returning=True)
+    if driver_rows is not None:
+        return driver_rows
     plan = _plan(connection, name, stmt, rows)
     params = _parameters(plan, rows) if plan is not None and plan.values else None
     if plan is None or params is None:
@@ -158,6 +164,102 @@ def _parameters(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[An
         return list(zip(*columns, strict=True))
     except Exception:  # retried through SQLAlchemy, which raises its usual error
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class _NamedPlan:
+    """A DML statement compiled for PostgreSQL (psycopg's named parameters)."""
+
+    sql: str
+    processed: tuple[tuple[str, Callable[[Any], Any]], ...]  # (bind name, processor)
+
+
+def _pg_many(
+    connection: Connection,
+    name: Hashable,
+    stmt: UpdateBase,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    returning: bool,
+) -> list[Any] | None:
+    """On PostgreSQL, psycopg's own `executemany` of the statement compiled once: None elsewhere,
+    or when the statement or a value needs SQLAlchemy's path.
+
+    SQLAlchemy sends an executemany … RETURNING as multi-row INSERTs ("insertmanyvalues"), and
+    psycopg parses each such statement's 27,000 placeholders in Python, every time (its query
+    cache stops at 4 KiB): most of a bulk import's time on PostgreSQL. Here one short statement
+    runs once per row in psycopg's pipeline mode, prepared once; errors are SQLAlchemy's own
+    `DBAPIError`s, and a lost connection is invalidated, as on SQLAlchemy's path.
+    """
+    if connection.dialect.name != "postgresql" or len(rows) < 2:
+        return None
+    key = ("postgresql", name, tuple(rows[0]))
+    if key not in _PLANS:
+        _PLANS[key] = _compile_named(connection, stmt, tuple(rows[0]))
+    plan = _PLANS[key]
+    if not isinstance(plan, _NamedPlan):
+        return None
+    try:
+        params = [dict(row) for row in rows]
+        for bind, processor in plan.processed:
+            for row in params:
+                row[bind] = processor(row[bind])
+    except Exception:  # retried through SQLAlchemy, which raises its usual error
+        return None
+    return _driver_executemany(connection, plan.sql, params, returning=returning)
+
+
+def _compile_named(connection: Connection, stmt: UpdateBase, keys: tuple[str, ...]) -> Any:
+    dialect = connection.dialect
+    compiled: Any = stmt.compile(dialect=dialect, column_keys=list(keys))
+    names = set(compiled.binds)
+    if (
+        compiled.positional
+        or compiled.insert_prefetch
+        or compiled.update_prefetch
+        or compiled.literal_execute_params
+        or compiled.post_compile_params
+        or compiled.escaped_bind_names
+        or names != set(keys)
+    ):
+        return None
+    processed = []
+    for bind in sorted(names):
+        processor = compiled.binds[bind].type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            processed.append((bind, processor))
+    return _NamedPlan(compiled.string, tuple(processed))
+
+
+def _driver_executemany(
+    connection: Connection, sql: str, params: list[dict[str, Any]], *, returning: bool
+) -> list[Any]:
+    """psycopg's `executemany` (pipelined), in the connection's transaction."""
+    fairy = connection.connection
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        with fairy.driver_connection.cursor() as cursor:  # type: ignore[union-attr]
+            cursor.executemany(sql, params, returning=returning)
+            out: list[Any] = []
+            while returning:
+                out.extend(cursor.fetchall())
+                if not cursor.nextset():
+                    break
+            return out
+    except dbapi.Error as exc:
+        lost = connection.dialect.is_disconnect(exc, fairy.dbapi_connection, None)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            sql,
+            params,
+            exc,
+            dbapi.Error,
+            hide_parameters=connection.engine.hide_parameters,
+            connection_invalidated=lost,
+            dialect=connection.dialect,
+            ismulti=True,
+        ) from exc
 
 
 _KNOWN_IDS = select(MentionRow.external_id).where(

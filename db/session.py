@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -19,6 +20,24 @@ def dump_json(value: Any) -> str:
     """`json.dumps`, minus its call for None: SQLAlchemy stores None in a JSON column as JSON
     null, and most mentions carry None in `raw` and `reasons`."""
     return "null" if value is None else json.dumps(value)
+
+
+class _PipelineExitNoise(logging.Filter):
+    """Drop psycopg's "error ignored terminating <Pipeline>" warning.
+
+    psycopg logs it only when ending a pipeline fails while another error is already on its way
+    out, such as the lost connection db.repository's fast path then raises (and the CLI reports
+    in one line): the same failure, said twice and at length.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.msg != "error ignored terminating %r: %s" or not isinstance(args, tuple):
+            return True
+        return not args or "Pipeline" not in type(args[0]).__name__
+
+
+logging.getLogger("psycopg").addFilter(_PipelineExitNoise())
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:

@@ -1,8 +1,9 @@
 """db.repository's batched statements send what SQLAlchemy's own executemany would have sent.
 
-On SQLite `execute_many`/`returning_many` compile once and bind plain tuples made with
-SQLAlchemy's bind processors; these tests pin that the stored bytes, the returned rows and the
-errors are those of `connection.execute(stmt, rows)`, on both backends.
+`execute_many`/`returning_many` compile once and bind values made with SQLAlchemy's bind
+processors (plain tuples for SQLite's driver, psycopg's own `executemany` on PostgreSQL); these
+tests pin that the stored bytes, the returned rows and the errors are those of
+`connection.execute(stmt, rows)`, on both backends.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import bindparam, event, insert, select, update
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from db import repository
 from db.models import MentionRow, OutboxRow
@@ -129,10 +130,14 @@ def test_rows_beyond_one_page_go_in_several_statements(
         inserted = repository.insert_mentions(session, rows)
     event.remove(app.engine, "before_cursor_execute", seen)
     inserts = [s for s in statements if s.startswith("INSERT INTO mentions")]
-    assert [s.count("), (") + 1 for s in inserts] == [3, 3, 2]  # as SQLAlchemy pages them
     if app.engine.dialect.name == "sqlite":  # the compiled plan was used, not the fallback
+        assert [s.count("), (") + 1 for s in inserts] == [3, 3, 2]  # as SQLAlchemy pages them
         version = app.engine.dialect.server_version_info
         assert repository._PLANS[("insert_mentions", tuple(rows[0]), version)] is not None
+    else:  # psycopg's executemany of one statement, not SQLAlchemy's multi-row pages
+        assert inserts == []
+        plan = repository._PLANS[("postgresql", "insert_mentions", tuple(rows[0]))]
+        assert isinstance(plan, repository._NamedPlan)
     assert sorted(inserted) == sorted(("x", f"p{i}") for i in range(8))
     with app.factory() as session:
         ids = session.scalars(select(MentionRow.id).order_by(MentionRow.external_id)).all()
@@ -166,6 +171,15 @@ def test_a_refused_value_raises_sqlalchemys_error(app: App) -> None:
     rows = [_outbox("o1"), _outbox("o2", created_at=datetime(2026, 1, 1))]
     with pytest.raises(StatementError, match="naive datetime"), transaction(app.factory) as s:
         repository.execute_many(s.connection(), "test.refused", insert(OUTBOX), rows)
+
+
+def test_a_database_error_is_sqlalchemys_and_rolls_the_batch_back(app: App) -> None:
+    """The fast paths raise what SQLAlchemy would: here a foreign key the database refuses."""
+    rows = [_row("f1"), _row("f2", author_id=999_999)]
+    with pytest.raises(IntegrityError), transaction(app.factory) as session:
+        repository.insert_mentions(session, rows)
+    with app.factory() as session:
+        assert session.scalars(select(MentionRow.id)).all() == []
 
 
 def test_same_plan_name_with_other_keys_compiles_again(app: App) -> None:
