@@ -290,7 +290,8 @@ class XConnector:
         account = self._account()
         whom = f"@{account}" if account else "the brand account"
         return (
-            f"X: up to {POST_LIMIT} characters (each link counts as {URL_WEIGHT}); only posts "
+            f"X: up to {POST_LIMIT} characters (a link counts {URL_WEIGHT}, an emoji or a CJK "
+            "character 2); only posts "
             f"that mention {whom} can be answered through the API"
         )
 

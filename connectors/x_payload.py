@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from twitter_text import parse_tweet
+
 from connectors.records import clean_text, parse_timestamp
 from monitor.models import Mention
 
@@ -20,7 +22,6 @@ POST_LIMIT = 280
 URL_WEIGHT = 23
 """X shortens every link to a t.co URL and counts it as 23 characters, whatever its length."""
 
-_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _LINKISH = re.compile(r"://|^\W*www\.|[A-Za-z0-9-]\.[A-Za-z]{2,}", re.IGNORECASE)
 """A word X may turn into a t.co link: a URL, `www.`, or something shaped like a domain."""
 _MAX_ID = 2**63 - 1  # X ids are 64-bit snowflakes
@@ -224,8 +225,9 @@ def is_direct_mention(
 
 
 def weighted_length(text: str) -> int:
-    """Characters as X counts them for the 280 limit, simplified: each link counts 23."""
-    return len(_URL.sub("x" * URL_WEIGHT, text))
+    """Characters as X counts them for the 280 limit (twitter-text's rules: a link counts 23,
+    an emoji or a CJK character 2, accents and most other scripts 1)."""
+    return int(parse_tweet(text).weightedLength)
 
 
 def reply_problem(mention: Mention, text: str) -> str | None:
@@ -239,7 +241,10 @@ def reply_problem(mention: Mention, text: str) -> str | None:
         )
     length = weighted_length(text)
     if length > POST_LIMIT:
-        return f"too long: {length} characters, X allows {POST_LIMIT} (each link counts as 23)"
+        return (
+            f"too long: {length} characters as X counts them, X allows {POST_LIMIT} "
+            "(a link counts 23, an emoji or a CJK character 2)"
+        )
     return None
 
 

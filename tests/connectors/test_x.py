@@ -534,10 +534,16 @@ def test_language_tags(tag, expected):
     assert normalise_lang(tag) == expected
 
 
-def test_links_count_23_characters():
+def test_length_is_counted_as_x_counts_it():
+    """twitter-text's rules: links 23 whatever their length, emoji and CJK characters 2."""
     assert weighted_length("thanks") == 6
-    assert weighted_length("see https://acme.example/a/very/long/path/to/the/status/page") == 4 + 23
-    assert weighted_length("www.acme.example and http://a.co") == 23 + 5 + 23
+    assert weighted_length("see https://status.acme.com/a/very/long/path/to/the/page") == 4 + 23
+    assert weighted_length("www.acme.com and http://a.co") == 23 + 5 + 23
+    assert weighted_length("déjà vu") == 7  # accented Latin: 1 each
+    assert weighted_length("ありがとう") == 10
+    assert weighted_length("ok 😡😡") == 3 + 2 + 2
+    assert weighted_length("👨‍👩‍👧") == 2  # one emoji, however many code points
+    assert weighted_length("😡" * 140) == 280  # the most emoji one post holds
 
 
 @pytest.mark.parametrize(

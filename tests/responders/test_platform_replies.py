@@ -254,7 +254,7 @@ def test_x_duplicate_is_recorded_as_failed_and_never_sent_again(desks):
 
 def test_x_too_long_is_refused_before_queuing_and_before_any_request(desks):
     desk = desks(x_block(), x_post())
-    long_text = "y" * 257 + " https://acme.example/outage"  # 257 + 1 + 23 = 281 as X counts
+    long_text = "y" * 257 + " https://status.acme.com/outage"  # 257 + 1 + 23 = 281 as X counts
     found = replies.problem(
         desk.app.factory,
         desk.app.config,
@@ -262,7 +262,10 @@ def test_x_too_long_is_refused_before_queuing_and_before_any_request(desks):
         long_text,
         connector_for=desk.handlers["reply"]._connector_for,
     )
-    assert found == "too long: 281 characters, X allows 280 (each link counts as 23)"
+    assert found == (
+        "too long: 281 characters as X counts them, X allows 280 "
+        "(a link counts 23, an emoji or a CJK character 2)"
+    )
     key = desk.queue(long_text)  # queued anyway (an older modal): the connector still refuses
     tape = recorder("x")
     with tape.use_cassette("reply_none.yaml") as cassette:
