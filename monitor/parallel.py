@@ -28,7 +28,10 @@ from multiprocessing.pool import AsyncResult, Pool
 from operator import attrgetter
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy.orm import Session, sessionmaker
+
 from connectors.filereader import Problem, RawLines, RecordReader, log_skipped
+from db import repository
 from monitor.models import Mention
 from monitor.pipeline import Analyses, Analysis, Analyzer, BatchResult, Key, Packed, Pipeline
 
@@ -37,8 +40,16 @@ Tag = TypeVar("Tag")
 _PR_SET_PDEATHSIG = 1
 _ORPHAN_POLL_SECONDS = 1.0
 
-#: In a worker: the analyzer inherited from the parent (set by `_worker_started`).
-_worker: dict[str, Analyzer] = {}
+
+@dataclass(slots=True)
+class _WorkerState:
+    """In a worker: the analyzer inherited from the parent, and sessions of its own."""
+
+    analyzer: Analyzer
+    factory: sessionmaker[Session]
+
+
+_worker: dict[str, _WorkerState] = {}
 
 
 def available_workers() -> int:
@@ -116,6 +127,9 @@ class AheadIngest:
         self.pipeline = pipeline
         self.workers = max(0, workers)
         self._pool: Pool | None = None
+        # Whether the last stored batch held mentions stored before (a re-import, or the rerun
+        # of an interrupted one): then workers look the next batches' keys up first.
+        self._duplicates_seen = True
 
     def __enter__(self) -> AheadIngest:
         if self.workers:
@@ -123,7 +137,7 @@ class AheadIngest:
             self._pool = context.Pool(
                 self.workers,
                 initializer=_worker_started,
-                initargs=(self.pipeline.analyzer, os.getpid()),
+                initargs=(self.pipeline.analyzer, self.pipeline.factory, os.getpid()),
             )
             logger.debug("analysing ahead in %d worker processes", self.workers)
         return self
@@ -156,11 +170,12 @@ class AheadIngest:
         """Start analysing a batch in a worker (parsing it there too, if it is raw lines)."""
         if self._pool is None:
             return None
+        check = self._duplicates_seen
         if isinstance(work.batch, RawLines):
-            return self._pool.apply_async(_parse_and_analyze, (work.batch,))
+            return self._pool.apply_async(_parse_and_analyze, (work.batch, check))
         if not work.batch:
             return None
-        return self._pool.apply_async(_analyze, (work.batch,))
+        return self._pool.apply_async(_analyze, (work.batch, check))
 
     def _store(
         self, work: Work[Tag], pending: AsyncResult[Analysed] | None
@@ -169,6 +184,7 @@ class AheadIngest:
         result = self.pipeline.ingest(
             ready.mentions, skipped=ready.skipped, analyses=ready.analyses
         )
+        self._duplicates_seen = result.duplicates > 0
         return work.tag, result
 
 
@@ -192,24 +208,34 @@ def _ready(work: Work[Tag], analysed: Analysed | None) -> _Ready:
     return _Ready(mentions, len(problems), analyses)
 
 
-def _analyze(mentions: list[Mention]) -> Analysed:
+def _analyze(mentions: list[Mention], check_known: bool) -> Analysed:
     """Analyse a batch the importer parsed."""
-    return None, [], _packed_analyses(mentions)
+    return None, [], _packed_analyses(mentions, check_known)
 
 
-def _parse_and_analyze(lines: RawLines) -> Analysed:
+def _parse_and_analyze(lines: RawLines, check_known: bool) -> Analysed:
     """Parse a batch of raw lines and analyse it; its mentions go back as plain values (the
     importing process rebuilds those faster than it parses JSON or unpickles dataclasses)."""
     mentions, problems = lines.parse()
-    return list(map(_mention_values, mentions)), problems, _packed_analyses(mentions)
+    packed = _packed_analyses(mentions, check_known)
+    return list(map(_mention_values, mentions)), problems, packed
 
 
-def _packed_analyses(mentions: list[Mention]) -> list[tuple[Key, Packed | None]]:
-    """The packed analysis of each key's first mention (the one the pipeline stores)."""
+def _packed_analyses(mentions: list[Mention], check_known: bool) -> list[tuple[Key, Packed | None]]:
+    """The packed analysis of each key's first mention (the one the pipeline stores).
+
+    With `check_known`, keys already in the database are looked up first and left out: the
+    importer's duplicate check drops those mentions anyway (it stays the one that decides).
+    """
     unique: dict[Key, Mention] = {}
     for mention in mentions:
         unique.setdefault((mention.source, mention.external_id), mention)
-    analyze = _worker["analyzer"].analyze
+    state = _worker["state"]
+    if check_known and unique:
+        with state.factory() as session:
+            for key in repository.existing_keys(session, unique):
+                del unique[key]
+    analyze = state.analyzer.analyze
     packed: list[tuple[Key, Packed | None]] = []
     for key, mention in unique.items():
         analysis = analyze(mention)
@@ -217,9 +243,15 @@ def _packed_analyses(mentions: list[Mention]) -> list[tuple[Key, Packed | None]]
     return packed
 
 
-def _worker_started(analyzer: Analyzer, parent: int) -> None:
-    """Die with the parent; leave Ctrl-C to it (the terminal sends SIGINT to the group)."""
-    _worker["analyzer"] = analyzer
+def _worker_started(analyzer: Analyzer, factory: sessionmaker[Session], parent: int) -> None:
+    """Die with the parent; leave Ctrl-C to it (the terminal sends SIGINT to the group).
+
+    The database connections inherited from the parent stay the parent's: `dispose(close=False)`
+    (SQLAlchemy's recipe for a forked process) makes this worker open its own when it needs one.
+    """
+    bind = factory.kw["bind"]
+    bind.dispose(close=False)
+    _worker["state"] = _WorkerState(analyzer, factory)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if not _die_with_parent():
         threading.Thread(target=_exit_when_orphaned, args=(parent,), daemon=True).start()

@@ -118,6 +118,14 @@ def test_two_workers_store_exactly_what_the_inline_import_stores(
     assert sum(r.excluded for r in inline_results) > 0
 
 
+def stored_keys(config: Path) -> list[tuple[str, str]]:
+    application = App.open(load_config(config), upgrade=False)
+    with application.engine.connect() as connection:
+        rows = connection.execute(text("SELECT source, external_id FROM mentions")).all()
+    application.engine.dispose()
+    return [(source, external_id) for source, external_id in rows]
+
+
 def stored_count(config: Path) -> int:
     application = App.open(load_config(config), upgrade=False)
     with application.engine.connect() as connection:
@@ -239,3 +247,27 @@ def test_bad_lines_parsed_by_workers_are_counted_and_logged_once_with_their_line
     assert [message.split(":")[0] for message in skipped] == [
         f"{generated.name} line {index + 1} skipped" for index in sorted(bad)
     ]
+
+
+def test_a_reimport_analyses_nothing_already_stored(generated, tmp_path, monkeypatch):
+    """Workers look stored keys up before analysing (the rerun of an interrupted import reads
+    the file from the start): the analyzer is broken for every stored mention, yet the rerun
+    succeeds. Lines dropped as noise were not stored, so they are analysed again."""
+    config = write_config(tmp_path / "c.yaml", f"sqlite:///{tmp_path}/c.db")
+    first = import_with(2, generated, config, raw=True)
+    stored = set(stored_keys(config))
+    assert len(stored) > LINES * 0.9
+    analyze = Analyzer.analyze
+
+    def broken(self: Analyzer, mention: Any) -> Any:
+        if (mention.source, mention.external_id) in stored:
+            raise RuntimeError("analysed again")
+        return analyze(self, mention)
+
+    monkeypatch.setattr(Analyzer, "analyze", broken)
+    again = import_with(2, generated, config, raw=True)
+
+    assert set(stored_keys(config)) == stored
+    assert sum(r.duplicates for r in again.results) == len(stored)
+    assert sum(r.excluded for r in again.results) == sum(r.excluded for r in first.results) > 0
+    assert again.analysed_here == 0
