@@ -11,8 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from twitter_text import parse_tweet
-
 from connectors.records import clean_text, parse_timestamp
 from monitor.models import Mention
 
@@ -227,6 +225,8 @@ def is_direct_mention(
 def weighted_length(text: str) -> int:
     """Characters as X counts them for the 280 limit (twitter-text's rules: a link counts 23,
     an emoji or a CJK character 2, accents and most other scripts 1)."""
+    from twitter_text import parse_tweet  # its regexes take ~250 ms to build: only for replies
+
     return int(parse_tweet(text).weightedLength)
 
 
