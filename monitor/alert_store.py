@@ -45,7 +45,7 @@ from monitor.app import App
 from monitor.config import AppConfig, SpikeConfig
 from monitor.errors import RepmonError
 from monitor.locks import try_lock
-from monitor.phrases import ANY_TOPIC, emerging_phrases
+from monitor.phrases import ANY, emerging_phrases
 from monitor.queries import is_stale
 from monitor.records import iso
 
@@ -374,8 +374,8 @@ def _phrases(
 ) -> list[dict[str, Any]]:
     """Top phrases of the spike so far (monitor.phrases), shared by two customers or more.
 
-    A per-topic spike quotes its own topic only: a quieter topic's words in the same hours are
-    not what this incident is about.
+    Only the spike's own mentions are quoted (its brand, or no brand; its topic when per topic):
+    other complaints of the same hours are not what this incident is about.
     """
     found = emerging_phrases(
         session,
@@ -383,7 +383,7 @@ def _phrases(
         end=end,
         languages=config.scoring.languages,
         brand=scope.brand,
-        topic=scope.topic if scope.per_topic else ANY_TOPIC,
+        topic=scope.topic if scope.per_topic else ANY,
         min_customers=PHRASE_MIN_CUSTOMERS,
         limit=PHRASES,
     )

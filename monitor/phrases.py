@@ -33,10 +33,10 @@ class _Any(enum.Enum):
     ANY = "any"
 
 
-#: `topic=ANY_TOPIC` (the default): every mention, whatever its topic. `topic=None` means the
-#: mentions that matched no topic, as a per-topic spike's "no topic" scope counts them.
-ANY_TOPIC: Final = _Any.ANY
-TopicFilter = str | None | Literal[_Any.ANY]
+#: `brand=ANY` / `topic=ANY` (the defaults): every mention, whatever its brand or topic. None
+#: means the mentions that matched no brand or no topic, as a spike's scope counts them.
+ANY: Final = _Any.ANY
+Filter = str | None | Literal[_Any.ANY]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,12 +138,12 @@ def negative_texts(
     *,
     start: datetime,
     end: datetime,
-    brand: str | None = None,
-    topic: TopicFilter = ANY_TOPIC,
+    brand: Filter = ANY,
+    topic: Filter = ANY,
 ) -> list[tuple[str, str]]:
     """(customer, text) of the negative mentions in [start, end), streamed from the database.
 
-    `brand` None means every brand; `topic` narrows to one topic (None: to no topic).
+    `brand` and `topic` narrow to one brand or topic (None: to mentions with none).
     """
     stmt = (
         select(MentionRow.author_id, MentionRow.external_id, MentionRow.source, MentionRow.text)
@@ -154,12 +154,11 @@ def negative_texts(
         )
         .execution_options(yield_per=2000)
     )
-    if brand is not None:
-        stmt = stmt.where(MentionRow.brand == brand)
-    if topic is None:
-        stmt = stmt.where(MentionRow.topic.is_(None))
-    elif topic is not ANY_TOPIC:
-        stmt = stmt.where(MentionRow.topic == topic)
+    for column, wanted in ((MentionRow.brand, brand), (MentionRow.topic, topic)):
+        if wanted is None:
+            stmt = stmt.where(column.is_(None))
+        elif wanted is not ANY:
+            stmt = stmt.where(column == wanted)
     out = []
     for author_id, external_id, source, text in session.execute(stmt):
         customer = f"a{author_id}" if author_id is not None else f"{source}:{external_id}"
@@ -173,8 +172,8 @@ def emerging_phrases(
     start: datetime,
     end: datetime,
     languages: Iterable[str],
-    brand: str | None = None,
-    topic: TopicFilter = ANY_TOPIC,
+    brand: Filter = ANY,
+    topic: Filter = ANY,
     min_customers: int = 3,
     limit: int = 10,
 ) -> list[Phrase]:
@@ -191,9 +190,9 @@ def emerging_phrases(
 
 
 __all__ = [
-    "ANY_TOPIC",
+    "ANY",
+    "Filter",
     "Phrase",
-    "TopicFilter",
     "emerging",
     "emerging_phrases",
     "negative_texts",

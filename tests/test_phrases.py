@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import timedelta
 
+from sqlalchemy import update
+
+from db.models import MentionRow
 from monitor.phrases import (
-    ANY_TOPIC,
+    ANY,
     customer_counts,
     emerging,
     emerging_phrases,
@@ -121,8 +124,37 @@ def test_phrases_of_one_topic_leave_the_other_topics_out(db_url, tmp_path):
         assert not any("charged" in text or "rude" in text for text in outage), outage
         assert not any("signal" in text or "rude" in text for text in billing), billing
         assert not any("signal" in text or "charged" in text for text in untopiced), untopiced
-        everything = phrases(ANY_TOPIC)
+        everything = phrases(ANY)
         assert {"internet down", "charged me twice", "staff were rude"} <= set(everything)
         assert phrases("roaming") == {}
     finally:
         app.close()
+
+
+def test_a_brand_filter_of_none_means_mentions_without_a_brand(db_url, tmp_path):
+    """A spike about brand-less mentions quotes those, not every brand's (None is not "any")."""
+    app = open_app(db_url, tmp_path)
+    try:
+        app.pipeline.ingest(
+            [mention(f"a{i}", f"Acme charged me twice in town {i}, awful") for i in range(3)]
+            + [mention(f"n{i}", f"internet down again in town {i}, awful") for i in range(2)]
+        )
+        with app.factory.begin() as session:  # as a multi-brand config stores unmatched posts
+            session.execute(
+                update(MentionRow).where(MentionRow.external_id.like("n%")).values(brand=None)
+            )
+        start, end = NOW - timedelta(days=1), NOW
+        with app.factory() as session:
+            texts = {
+                name: sorted(t for _, t in negative_texts(session, start=start, end=end, **kw))
+                for name, kw in [
+                    ("acme", {"brand": "Acme"}),
+                    ("none", {"brand": None}),
+                    ("any", {}),
+                ]
+            }
+    finally:
+        app.close()
+    assert len(texts["acme"]) == 3 and all("charged" in t for t in texts["acme"])
+    assert len(texts["none"]) == 2 and all("internet down" in t for t in texts["none"])
+    assert texts["any"] == sorted(texts["acme"] + texts["none"])
