@@ -25,18 +25,22 @@ def _counts(s):
     return (s.negative, s.neutral, s.positive)
 
 
+def _assert_volumes(report, expected):
+    """Sentiment counts, net sentiment and its change, and the by-source and by-language rows."""
+    assert _counts(report.sentiment) == expected["sentiment"]
+    assert _counts(report.previous_sentiment) == expected["previous_sentiment"]
+    assert report.sentiment.net == expected["net"]
+    assert report.previous_sentiment.net == expected["previous_net"]
+    assert report.net_change == expected["net_change"]
+    for got, want in ((report.by_source, "by_source"), (report.by_lang, "by_lang")):
+        rows = [(b.name, b.now.total, *_counts(b.now), b.previous_total) for b in got]
+        assert rows == expected[want], want
+
+
 def test_volume_sentiment_and_breakdowns_match_the_hand_computed_day(loaded):
     app, _ = loaded
     report = _build(app)
-    assert _counts(report.sentiment) == EXPECTED["sentiment"]
-    assert _counts(report.previous_sentiment) == EXPECTED["previous_sentiment"]
-    assert report.sentiment.net == EXPECTED["net"]
-    assert report.previous_sentiment.net == EXPECTED["previous_net"]
-    assert report.net_change == EXPECTED["net_change"]
-    for got, want in ((report.by_source, "by_source"), (report.by_lang, "by_lang")):
-        assert [(b.name, b.now.total, *_counts(b.now), b.previous_total) for b in got] == EXPECTED[
-            want
-        ]
+    _assert_volumes(report, EXPECTED)
 
 
 def _groups(rows):
@@ -202,15 +206,7 @@ def test_weekly_themes_count_customers_with_the_change_vs_the_week_before(loaded
 def test_weekly_volumes_sentiment_and_trend_match_the_hand_computed_week(loaded_weeks):
     app, _ = loaded_weeks
     report = _build_week(app)
-    assert _counts(report.sentiment) == WEEKLY_EXPECTED["sentiment"]
-    assert _counts(report.previous_sentiment) == WEEKLY_EXPECTED["previous_sentiment"]
-    assert report.sentiment.net == WEEKLY_EXPECTED["net"]
-    assert report.previous_sentiment.net == WEEKLY_EXPECTED["previous_net"]
-    assert report.net_change == WEEKLY_EXPECTED["net_change"]
-    for got, want in ((report.by_source, "by_source"), (report.by_lang, "by_lang")):
-        assert [(b.name, b.now.total, *_counts(b.now), b.previous_total) for b in got] == (
-            WEEKLY_EXPECTED[want]
-        )
+    _assert_volumes(report, WEEKLY_EXPECTED)
     assert len(report.trend) == 28 and report.trend[0].day.isoformat() == "2026-10-26"
     busy = {
         p.day.isoformat(): (p.by_source, p.cases_opened, p.cases_closed)
