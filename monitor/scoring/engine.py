@@ -48,6 +48,8 @@ _RUN2 = re.compile(r"(.)\1+")
 _LAUGH = re.compile(r"a?(?:(?:[jh]a)+|(?:[jh]e)+|(?:[jh]i)+|(?:[jh]o)+|(?:[jh]a)*(?:js)+)[jhs]?")
 _LAUGH_SYLLABLES = 2
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+|\u200d.", re.DOTALL)
+#: The kinds that can carry a sentiment (see `_sentiments`).
+_SCORED = (_VALENCE, _ABSENT)
 _STOP_ENTRY: Entry = (_STOP, 0.0, False)
 _UNKNOWN_ENTRY: Entry = (_UNKNOWN, 0.0, False)
 _ZERO_ENTRY: Entry = (_NEG, 0.0, False)  # a bare "0" quantifies like "cero", "zéro"
@@ -57,7 +59,15 @@ _SENTENCE_END = frozenset(".!?…")
 #: A scoring unit — a word, a merged phrase, an emoji or an emoticon — as a plain tuple for
 #: speed: (key, entry, clause index, ALL CAPS, is a word, words merged into it).
 Token = tuple[str, Entry, int, bool, bool, int]
-_CACHE_LIMIT = 1 << 16
+#: What tokenizing a whitespace-separated chunk of text yields, in order: a token as (key,
+#: entry, ALL CAPS, is a word, may open a multi-word entry); a clause break (its punctuation);
+#: or None, "the current clause holds an interrogative word".
+Item = tuple[str, Entry, bool, bool, bool] | str | None
+#: Entries per cache (words, chunks) before it is emptied: enough for the words that make most
+#: of any text, and a bound on memory (a few MiB per pack and process) whatever the input.
+_CACHE_LIMIT = 1 << 13
+#: Longer chunks are not remembered, so the chunk cache stays small.
+_CACHED_CHUNK_CHARS = 32
 
 
 class PackScorer:
@@ -76,6 +86,13 @@ class PackScorer:
         self._compile(pack)
         words = [phrase.split(" ") for phrase in self._phrases]
         self._prefixes = frozenset(" ".join(w[:k]) for w in words for k in range(1, len(w)))
+        # Phrase start → every w for which f"{start} {w}" is a phrase or a longer prefix.
+        followers: dict[str, set[str]] = {}
+        for joined in self._prefixes | self._phrases.keys():
+            for cut, char in enumerate(joined):
+                if char == " ":
+                    followers.setdefault(joined[:cut], set()).add(joined[cut + 1 :])
+        self._followers = {start: frozenset(ws) for start, ws in followers.items()}
         self._spellings = {fold(k): tuple(fold(v).split()) for k, v in pack.spellings.items()}
         self._markers = frozenset(fold(w) for w in pack.discourse_markers)
         self._transparent = frozenset(fold(w) for w in pack.transparent)
@@ -91,7 +108,16 @@ class PackScorer:
         self._emoji = emoji_valences()
         self._emoticons = emoticon_valences()
         self._regex = token_regex()
-        self._words: dict[str, tuple[tuple[str, Entry], ...]] = {}  # matched word → keys
+        # Per-pack lookups built once, so that tokenizing does no per-token work it can cache.
+        self._emoji_entries: dict[str, Entry] = {
+            symbol: (_VALENCE, valence, False) for symbol, valence in self._emoji.items()
+        }
+        self._emoticon_entries: dict[str, Entry] = {
+            emoticon: (_VALENCE, valence, False) for emoticon, valence in self._emoticons.items()
+        }
+        self._zero_starts = "0" in self._prefixes
+        self._words: dict[str, tuple[Item, ...]] = {}  # matched word → its items
+        self._chunks: dict[str, tuple[Item, ...]] = {}  # chunk of text → its items
 
     def _phrase_keys(self, phrase: str) -> list[str]:
         parts = (self._keys(p) if "'" in p else [fold(p)] for p in phrase.split())
@@ -182,81 +208,120 @@ class PackScorer:
             pieces.append(rest)
         return pieces
 
-    def _lookup(self, word: str) -> tuple[tuple[str, Entry], ...]:
-        """A matched word → its pack keys and entries (pieces, spellings, squashing, suffix
-        rules); cached."""
-        found: list[tuple[str, Entry]] = []
+    def _lookup(self, word: str) -> tuple[Item, ...]:
+        """A matched word → its tokens (pieces, spellings, squashing, suffix rules), then None
+        if it is an interrogative; cached, as all of it depends on the word alone."""
+        items: list[Item] = []
+        caps, prefixes = word.isupper(), self._prefixes
         for piece in self._keys(word.lower()):
             for key in self._resolve(piece):
                 entry = self._singles.get(key)
-                if entry is not None:
-                    found.append((key, entry))
-                    continue
-                # The surface key stays, so that phrases still match ("buenas tardes").
-                derived = self._morph(key) if self._suffixes else None
-                found.append((key, derived or _UNKNOWN_ENTRY))
+                if entry is None:
+                    # The surface key stays, so that phrases still match ("buenas tardes").
+                    derived = self._morph(key) if self._suffixes else None
+                    entry = derived or _UNKNOWN_ENTRY
+                items.append((key, entry, caps, True, key in prefixes))
+        if self._interrogative is not None and self._interrogative(word.lower()):
+            items.append(None)
         if len(self._words) >= _CACHE_LIMIT:
             self._words.clear()
-        result = tuple(found)
+        result = tuple(items)
         self._words[word] = result
         return result
 
-    def _tokenize(self, text: str) -> tuple[list[Token], list[str], set[int] | None]:
-        """Tokens in order; the punctuation that ends each clause ("" for the last); and, when
-        the text asks something ("?"), the clauses holding an interrogative word."""
+    def _chunk(self, chunk: str) -> tuple[Item, ...]:
+        """The items of one whitespace-free chunk of text ("Acme,", "¿qué", "nul!!", ":)");
+        cached when short."""
+        items: list[Item] = []
+        words, emoji, emoticons = self._words, self._emoji_entries, self._emoticon_entries
+        for word, emoticon, brk, symbol, number in self._regex.findall(chunk):
+            if word:
+                items += words.get(word) or self._lookup(word)
+            elif brk:
+                items.append(brk)
+            elif symbol in emoji:
+                items.append((symbol, emoji[symbol], False, False, False))
+            elif emoticon:
+                items.append((emoticon, emoticons[emoticon], False, False, False))
+            elif number == "0":  # "0 soluciones", "0 problème": a quantity negator
+                items.append(("0", _ZERO_ENTRY, False, True, self._zero_starts))
+        result = tuple(items)
+        if len(chunk) <= _CACHED_CHUNK_CHARS:
+            if len(self._chunks) >= _CACHE_LIMIT:
+                self._chunks.clear()
+            self._chunks[chunk] = result
+        return result
+
+    def _tokenize(self, text: str) -> tuple[list[Token], list[str], set[int] | None, int]:
+        """Tokens in order; the punctuation that ends each clause ("" for the last); when the
+        text asks something ("?"), the clauses holding an interrogative word; and how many
+        tokens there were before multi-word entries were merged (one per word piece).
+
+        The token pattern never matches whitespace, never starts a match on it, and its
+        emoticon lookarounds accept whitespace and the ends of the string alike; so matching it
+        chunk by chunk (`str.split`, same whitespace as the pattern's `\\s`) finds the same
+        matches as matching the whole text, and a chunk's items can be cached.
+        """
         tokens: list[Token] = []
         breaks: list[str] = []
         asks: set[int] = set()
-        asking = "?" in text
-        interrogative = self._interrogative if asking else None
+        starts: list[int] = []  # indices of word tokens that may open a multi-word entry
         clause = 0
-        cache, emoji = self._words, self._emoji
-        for word, emoticon, brk, symbol, number in self._regex.findall(text):
-            if word:
-                caps = word.isupper()
-                for key, entry in cache.get(word) or self._lookup(word):
-                    tokens.append((key, entry, clause, caps, True, 1))
-                if interrogative is not None and interrogative(word.lower()):
+        chunks, append = self._chunks, tokens.append
+        for chunk in text.split():
+            items = chunks.get(chunk)
+            if items is None:  # (a chunk with no tokens, "2.0" or "-", caches as empty)
+                items = self._chunk(chunk)
+            for item in items:
+                if type(item) is tuple:
+                    key, entry, caps, word, prefix = item
+                    if prefix:
+                        starts.append(len(tokens))
+                    append((key, entry, clause, caps, word, 1))
+                elif item is None:
                     asks.add(clause)
-            elif brk:
-                breaks.append(brk)
-                clause += 1
-            elif symbol in emoji:
-                tokens.append((symbol, (_VALENCE, emoji[symbol], False), clause, False, False, 1))
-            elif emoticon:
-                entry = (_VALENCE, self._emoticons[emoticon], False)
-                tokens.append((emoticon, entry, clause, False, False, 1))
-            elif number == "0":  # "0 soluciones", "0 problème": a quantity negator
-                tokens.append(("0", _ZERO_ENTRY, clause, False, True, 1))
+                elif isinstance(item, str):
+                    breaks.append(item)
+                    clause += 1
         breaks.append("")
-        return self._merge(tokens), breaks, asks if asking else None
+        # `asks` is only read for texts with a "?"; without one it is None, as before.
+        return self._merge(tokens, starts), breaks, asks if "?" in text else None, len(tokens)
 
-    def _merge(self, tokens: list[Token]) -> list[Token]:
-        """Greedy longest match of multi-word entries (idioms, "un peu", "sin embargo")."""
-        prefixes, phrases = self._prefixes, self._phrases
+    def _merge(self, tokens: list[Token], starts: list[int]) -> list[Token]:
+        """Greedy longest match of multi-word entries (idioms, "un peu", "sin embargo").
+
+        Only word tokens whose key is a phrase prefix (`starts`, in order) can open a match;
+        the tokens between matches are copied unchanged, so this equals scanning every token.
+        """
+        prefixes, phrases, followers = self._prefixes, self._phrases, self._followers
         out: list[Token] = []
-        i, n = 0, len(tokens)
-        while i < n:
-            token = tokens[i]
-            key, _, clause, _, word, _ = token
-            if word and key in prefixes:
-                found, length = "", 0
-                for j in range(i + 1, n):
-                    follower = tokens[j]
-                    if not follower[4] or follower[2] != clause:
-                        break
-                    key = f"{key} {follower[0]}"
-                    if key in phrases:
-                        found, length = key, j - i + 1
-                    if key not in prefixes:
-                        break
-                if found:
-                    caps = all(t[3] for t in tokens[i : i + length])
-                    out.append((found, phrases[found], clause, caps, True, length))
-                    i += length
-                    continue
-            out.append(token)
-            i += 1
+        done, n = 0, len(tokens)  # tokens[:done] are already in `out`
+        for i in starts:
+            if i < done or i + 1 == n:  # inside the phrase just merged, or nothing follows
+                continue
+            key, _, clause, _, _, _ = tokens[i]
+            # Most openers ("de", "la") are followed by a word that continues no phrase: the
+            # loop below would build f"{key} {word}", find it in neither set and stop.
+            if tokens[i + 1][0] not in followers[key]:  # every prefix has followers
+                continue
+            found, length = "", 0
+            for j in range(i + 1, n):
+                follower = tokens[j]
+                if not follower[4] or follower[2] != clause:
+                    break
+                key = f"{key} {follower[0]}"
+                if key in phrases:
+                    found, length = key, j - i + 1
+                if key not in prefixes:
+                    break
+            if found:
+                out += tokens[done:i]
+                caps = all(t[3] for t in tokens[i : i + length])
+                out.append((found, phrases[found], clause, caps, True, length))
+                done = i + length
+        if not done:
+            return tokens
+        out += tokens[done:]
         return out
 
     def _negations(self, kinds: list[int], tokens: list[Token]) -> list[bool]:
@@ -293,33 +358,39 @@ class PackScorer:
         return negates
 
     def _sentiments(
-        self, tokens: list[Token], breaks: list[str], asks: set[int] | None
+        self,
+        tokens: list[Token],
+        kinds: list[int],
+        breaks: list[str],
+        asks: set[int] | None,
+        *,
+        ironic: bool,
     ) -> tuple[list[float], int]:
         """VADER's `sentiment_valence` per token; then sarcasm, information questions and the
         contrast rule. Also returns how many "?" end information questions (not emphasis)."""
-        kinds = [token[1][0] for token in tokens]
         words = [token[3] for token in tokens if token[4]]
         cap_diff = 0 < len(words) - sum(words) < len(words)
         negates = self._negations(kinds, tokens)
-        sentiments: list[float] = []
-        for i, (key, (kind, lexicon_valence, _), _, caps, word, _) in enumerate(tokens):
-            valence = lexicon_valence
+        # Only lexicon, idiom, emoji and "absent" tokens get a valence; every other token's
+        # sentiment is VADER's 0.0, so those are filled in once and never visited.
+        sentiments = [0.0] * len(tokens)
+        for i in [i for i, kind in enumerate(kinds) if kind in _SCORED]:
+            key, (kind, valence, _), _, caps, word, _ = tokens[i]
             if kind == _ABSENT:  # "sin respuesta", "aucune aide": what was expected is missing
-                sentiments.append(valence if self._absent(tokens, i, negates) else 0.0)
+                if self._absent(tokens, i, negates):
+                    sentiments[i] = valence
                 continue
-            if kind != _VALENCE or valence == 0.0:
-                sentiments.append(0.0)
+            if valence == 0.0:
                 continue
             if not word:  # emoji and emoticons: sentence-level affect, out of negation's reach
-                sentiments.append(valence)
+                sentiments[i] = valence
                 continue
             if key in self._markers and self._is_marker(tokens, i, breaks):
-                sentiments.append(0.0)  # "Bueno, …", "Bon Acme, …": a discourse marker
-                continue
+                continue  # "Bueno, …", "Bon Acme, …": a discourse marker
             if caps and cap_diff:
                 valence += C_INCR if valence > 0 else -C_INCR
-            sentiments.append(self._modified(tokens, i, valence, negates, cap_diff))
-        self._irony(tokens, sentiments, breaks)
+            sentiments[i] = self._modified(tokens, i, valence, negates, cap_diff)
+        self._irony(tokens, sentiments, breaks, ironic=ironic)
         answered = 0
         if asks is not None:
             answered = self._questions(tokens, sentiments, breaks, asks)
@@ -383,7 +454,9 @@ class PackScorer:
         rest = (token for token in tokens[i + 1 :] if token[2] == clause)
         return all(token[1][0] == _UNKNOWN for token in rest)
 
-    def _irony(self, tokens: list[Token], sentiments: list[float], breaks: list[str]) -> None:
+    def _irony(
+        self, tokens: list[Token], sentiments: list[float], breaks: list[str], *, ironic: bool
+    ) -> None:
         """Sarcasm, conservatively, in place: positive words read as ironic flip, reduced.
 
         - An irony emoji (🙃 🙄 😒 🤡) flips the praise in the clause it closes ("Genial 🙃",
@@ -395,16 +468,21 @@ class PackScorer:
         """
         scalars: dict[int, float] = {}  # clause → what its praise is multiplied by
         last_word = -1
-        for index, token in enumerate(tokens):
-            if token[4]:
-                last_word = index
-            elif token[0] in IRONY and last_word >= 0:
-                scalars[tokens[last_word][2]] = IRONY_SCALAR
+        if ironic:
+            for index, token in enumerate(tokens):
+                if token[4]:
+                    last_word = index
+                elif token[0] in IRONY and last_word >= 0:
+                    scalars[tokens[last_word][2]] = IRONY_SCALAR
+        else:  # no irony emoji (`ironic` is False): only the last word token matters
+            last_word = len(tokens) - 1
+            while last_word >= 0 and not tokens[last_word][4]:
+                last_word -= 1
         if last_word < 0:
             return
         closing = tokens[last_word][2]
         if closing not in scalars:
-            scalar = self._closing(tokens, sentiments, breaks, closing)
+            scalar = self._closing(tokens, sentiments, breaks, last_word)
             if scalar is not None:
                 scalars[closing] = scalar
         if scalars:
@@ -414,15 +492,26 @@ class PackScorer:
                     sentiments[index] *= scalar
 
     def _closing(
-        self, tokens: list[Token], sentiments: list[float], breaks: list[str], clause: int
+        self, tokens: list[Token], sentiments: list[float], breaks: list[str], last_word: int
     ) -> float | None:
-        """The scalar for the praise of a closing interjection (see `_irony`), or None."""
+        """The scalar for the praise of a closing interjection (see `_irony`), or None; the
+        interjection is the clause of the last word token, `tokens[last_word]`."""
+        clause = tokens[last_word][2]
         end = breaks[clause]
         if ("." not in end and "…" not in end) or "!" in end or "?" in end:
             return None
-        members = [k for k, token in enumerate(tokens) if token[2] == clause and token[4]]
-        if sum(tokens[k][5] for k in members) > 2:
-            return None
+        # The clause's word tokens, found backwards from the last word: tokens come in clause
+        # order, so they are the run ending there. Past two words it is no interjection.
+        members: list[int] = []
+        size, k = 0, last_word
+        while k >= 0 and tokens[k][2] == clause:
+            if tokens[k][4]:
+                size += tokens[k][5]
+                if size > 2:
+                    return None
+                members.append(k)
+            k -= 1
+        members.reverse()
         valenced = [k for k in members if sentiments[k]]
         if not valenced or any(sentiments[k] < 0 for k in valenced):
             return None
@@ -440,32 +529,32 @@ class PackScorer:
         opens with "¿", holds an interrogative ("qué", "comment", "avez-vous") or starts with
         a question opener. In Spanish the question starts at its "¿" ("Gracias, ¿cuándo …?").
         """
-        first_word: dict[int, str] = {}
-        for token in tokens:
-            if token[4]:
-                first_word.setdefault(token[2], token[0])
         questions: set[int] = set()
         count = 0
         start = 0
         for clause, end in enumerate(breaks):
             if clause < len(breaks) - 1 and _SENTENCE_END.isdisjoint(end):
                 continue
-            part = start
-            for k in range(start + 1, clause + 1):
-                if "¿" in breaks[k - 1]:
-                    part = k
-            opened = part > 0 and "¿" in breaks[part - 1]
             if end.count("?") == 1 and "!" not in end:
+                part = start
+                for k in range(start + 1, clause + 1):
+                    if "¿" in breaks[k - 1]:
+                        part = k
+                opened = part > 0 and "¿" in breaks[part - 1]
                 span = range(part, clause + 1)
-                leading = next((first_word[k] for k in span if k in first_word), "")
-                if opened or leading in self._openers or not asks.isdisjoint(span):
+                # The tests have no side effects; the scan for the leading word goes last.
+                if (
+                    opened
+                    or not asks.isdisjoint(span)
+                    or _leading_word(tokens, part, clause) in self._openers
+                ):
                     questions.update(span)
                     count += 1
             start = clause + 1
         if questions:
-            for index, token in enumerate(tokens):
-                if token[2] in questions:
-                    value = sentiments[index]
+            for index, value in enumerate(sentiments):
+                # A zero (of either sign) stays itself when damped, so only others are visited.
+                if value and tokens[index][2] in questions:
                     sentiments[index] = value * (
                         QUESTION_POSITIVE if value > 0 else QUESTION_NEGATIVE
                     )
@@ -475,6 +564,8 @@ class PackScorer:
     def _contrast(kinds: list[int], tokens: list[Token], sentiments: list[float]) -> list[float]:
         """VADER's `_but_check`, plus "although" words that weaken their own clause, and
         "antes … ahora" / "avant … maintenant", where "now" weighs like "but"."""
+        if _CONTRAST not in kinds and _CONCESSIVE not in kinds and _LATER not in kinds:
+            return sentiments  # the loop below changes nothing without one of these
         earlier = False
         for i, kind in enumerate(kinds):
             if kind == _CONTRAST or (kind == _LATER and earlier):
@@ -497,10 +588,14 @@ class PackScorer:
         text = text.replace("\u2019", "'")
         if "@" in text or "://" in text or "www." in text or "\u200d" in text:
             text = _NOISE.sub(" ", text)
-        tokens, breaks, asks = self._tokenize(text)
-        sentiments, answered = self._sentiments(tokens, breaks, asks)
-        total = sum(token[5] for token in tokens)
-        unknown = sum(token[5] for token in tokens if token[1][0] == _UNKNOWN)
+        tokens, breaks, asks, total = self._tokenize(text)
+        kinds = [token[1][0] for token in tokens]
+        # An irony emoji can only be a token if the text holds it: a token that is no word is
+        # an emoji or an emoticon, a piece of the text.
+        ironic = any(symbol in text for symbol in IRONY)
+        sentiments, answered = self._sentiments(tokens, kinds, breaks, asks, ironic=ironic)
+        # Unknown tokens are single words (merged phrases are all known), so each counts 1.
+        unknown = kinds.count(_UNKNOWN)
         compound, pos, neu, neg = _score_valence(sentiments, text, answered)
         return build_score(
             compound,
@@ -513,6 +608,17 @@ class PackScorer:
             coverage=round(1 - unknown / total, 4) if total else 0.0,
             rating=rating,
         )
+
+
+def _leading_word(tokens: list[Token], first: int, last: int) -> str:
+    """The key of the first word token in clauses `first`..`last` ("" if none); tokens come in
+    clause order."""
+    for token in tokens:
+        if token[4] and first <= token[2] <= last:
+            return token[0]
+        if token[2] > last:
+            break
+    return ""
 
 
 def _is_laughter(key: str) -> bool:
@@ -547,8 +653,9 @@ def _score_valence(
     elif sum_s < 0:
         sum_s -= amplifier
     compound = max(-1.0, min(1.0, sum_s / math.sqrt(sum_s * sum_s + 15)))
-    positive = [s for s in sentiments if s > 0]
-    negative = [s for s in sentiments if s < 0]
+    scored = [s for s in sentiments if s]  # zeros are neither positive nor negative
+    positive = [s for s in scored if s > 0]
+    negative = [s for s in scored if s < 0]
     pos_sum = sum(positive) + len(positive)  # +1 per word compensates for neutrals (VADER)
     neg_sum = sum(negative) - len(negative)
     neu_count = len(sentiments) - len(positive) - len(negative)

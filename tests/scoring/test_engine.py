@@ -7,6 +7,7 @@ import pytest
 from monitor.scoring.base import Thresholds
 from monitor.scoring.engine import PackScorer
 from monitor.scoring.packs import load_pack
+from monitor.scoring.packs.emoji import token_regex
 
 
 @pytest.fixture(scope="module")
@@ -287,3 +288,29 @@ def test_neutral_band_is_the_packs_unless_configured_wider():
     faint = default.score("tarde")  # one faint word: inside the band
     assert -0.10 < faint.compound < 0
     assert faint.label == "neutral"
+
+
+TRICKY = [
+    "Genial :) pero :-( ... ¿qué? 10:30, 0/10, 2.0€ y 0 soluciones!!",
+    "Très pratique 🙄 (vraiment) :D <3 :)) a-b-c l'appli n'est pas top…",
+    "jajaja\u00a0xD\u2003MAL\tservicio\n\u3000fin 🙃.",
+    ":) al inicio, y al final :(",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_the_token_pattern_matches_the_same_chunk_by_chunk(text):
+    # The engine matches `token_regex` per whitespace-separated chunk and caches the chunks.
+    regex = token_regex()
+    assert [m for chunk in text.split() for m in regex.findall(chunk)] == regex.findall(text)
+
+
+@pytest.mark.parametrize("code", ["es", "fr"])
+def test_cached_words_and_chunks_score_like_fresh_ones(code):
+    warm = PackScorer(load_pack(code))
+    for text in TRICKY:
+        warm.score(text)
+    for text in TRICKY:
+        fresh = PackScorer(load_pack(code)).score(text)
+        assert repr(warm.score(text).values()) == repr(fresh.values())  # -0.0 included
