@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
-from typing import IO, Literal
+from typing import IO, Any, Literal
 
 from connectors.records import to_mention
 from monitor.errors import InputError
@@ -116,18 +115,12 @@ class RecordReader:
             stripped = raw.strip()
             if not stripped:
                 continue
-            try:
-                obj = json.loads(stripped.decode("utf-8"))
-                yield to_mention(obj, connector=self._connector)
-            except UnicodeDecodeError:
-                self._skip("not valid UTF-8")
+            item = _parse_line(stripped, self._connector)
+            if isinstance(item, str):
+                self._skip(item)
                 yield None
-            except json.JSONDecodeError as exc:
-                self._skip(f"not valid JSON ({exc.msg})")
-                yield None
-            except InputError as exc:
-                self._skip(str(exc))
-                yield None
+            else:
+                yield item
 
     def _lines(self) -> Iterator[str]:
         for raw in self._stream:
@@ -205,22 +198,58 @@ class RawLines:
 
     def parse(self) -> tuple[list[Mention], list[Problem]]:
         """The valid mentions, and the (line number, reason) of each line skipped (not logged:
-        `log_skipped` them where the batch is stored)."""
-        reader = RecordReader(
-            io.BytesIO(self.data),
-            fmt="jsonl",
-            connector=self.connector,
-            label=self.label,
-            first_line=self.first_line,
-            quiet=True,
-        )
-        mentions = reader.read(len(self.data) + 1)  # more than the lines there can be
-        return mentions, reader.problems or []
+        `log_skipped` them where the batch is stored).
+
+        The lines `RecordReader._iter_jsonl` would read from these bytes, and the same
+        outcome for each (`_parse_line`), without its generator and bookkeeping per line.
+        """
+        mentions: list[Mention] = []
+        problems: list[Problem] = []
+        connector = self.connector
+        # Split as a binary stream reads lines; the piece after a final newline is empty.
+        for line_no, raw in enumerate(self.data.split(b"\n"), self.first_line + 1):
+            stripped = raw.strip()
+            if not stripped:
+                continue
+            item = _parse_line(stripped, connector)
+            if isinstance(item, str):
+                problems.append((line_no, item))
+            else:
+                mentions.append(item)
+        return mentions, problems
 
 
 def log_skipped(label: str, problems: list[Problem]) -> None:
     for line, reason in problems:
         logger.warning("%s line %d skipped: %s", label, line, reason)
+
+
+_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+"""The scanner `json.loads` runs (the C one), called directly to skip its checks per call
+(typeshed leaves the attribute out)."""
+
+
+def _parse_line(line: bytes, connector: str) -> Mention | str:
+    """The mention on one stripped, non-empty JSON Lines line, or why the line is skipped."""
+    try:
+        text = line.decode("utf-8")
+        # What json.loads does for a line without surrounding whitespace (it was stripped), if
+        # the scanner takes all of it; anything else (an error, extra data, a BOM) is left to
+        # json.loads itself, which raises the error the reason names.
+        try:
+            obj, end = _scan_json(text, 0)
+        except Exception:  # json.loads raises it again, in its own words
+            obj = json.loads(text)
+        else:
+            if end != len(text):
+                obj = json.loads(text)
+        return to_mention(obj, connector=connector)
+    except UnicodeDecodeError:
+        return "not valid UTF-8"
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON ({exc.msg})"
+    except InputError as exc:
+        return str(exc)
 
 
 def _complete_json(data: bytes) -> bool:

@@ -95,13 +95,13 @@ def parse_timestamp(value: Any) -> datetime:
     seconds past time_t, a year-9999 time whose offset overflows UTC), so callers skip the item.
     """
     try:
-        if isinstance(value, datetime):
+        # A string first: records bring one nearly always (the types exclude each other).
+        if isinstance(value, str) and (text := value.strip()):
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+        elif isinstance(value, datetime):
             moment = value
         elif isinstance(value, int | float) and not isinstance(value, bool):
             moment = datetime.fromtimestamp(float(value), tz=UTC)
-        elif isinstance(value, str) and value.strip():
-            text = value.strip().replace("Z", "+00:00").replace("z", "+00:00")
-            moment = datetime.fromisoformat(text)
         else:
             raise ValueError("expected an ISO 8601 timestamp")
         if moment.tzinfo is None:
@@ -186,22 +186,10 @@ def _fields(record: MentionRecord) -> _Record:
     )
 
 
-_OPTIONAL_TEXT = ("url", "author", "author_name", "lang", "title")
 #: Ids as numbers turn into strings well within limits (str() refuses 4300+ digits).
 _BIG_ID = 10**100
 #: Follower counts the fast path takes (a BIGINT column); larger ones go to pydantic.
 _MAX_FOLLOWERS = 2**63 - 1
-
-
-def _opt_text(value: Any, texts: list[str]) -> str | None:
-    """An optional text field of a plain record (blank is None), noted in `texts` for the
-    surrogate check; raises _NotPlain for anything but a string or None."""
-    if value is None:
-        return None
-    if type(value) is not str:
-        raise _NotPlain
-    texts.append(value)
-    return value if value.strip() else None
 
 
 def _opt_int(value: Any, low: int, high: int) -> int | None:
@@ -223,11 +211,12 @@ class _NotPlain(Exception):
     """The record needs MentionRecord's full validation (or is invalid)."""
 
 
-def _plain_record(obj: dict[str, Any]) -> _Record | None:
+def _plain_record(obj: dict[str, Any]) -> tuple[_Record, bool] | None:
     """What `MentionRecord.model_validate` returns for a record of plain, valid JSON values
-    (strings, small ints, a dict of metrics), at a fraction of the cost; None for anything
-    else, which pydantic then validates (and words the error for). tests/test_records_plain.py
-    pins the two to the same result.
+    (strings, small ints, a dict of metrics), at a fraction of the cost, and whether all its
+    strings but the text (metrics keys included) are printable; None for anything else, which
+    pydantic then validates (and words the error for). tests/test_records_plain.py pins the two
+    to the same result.
     """
     get = obj.get
     source, external_id, text = get("source"), get("external_id"), get("text")
@@ -241,56 +230,81 @@ def _plain_record(obj: dict[str, Any]) -> _Record | None:
         or not 1 <= len(external_id) <= MAX_FIELD_CHARS
     ):
         return None
-    texts = [source, external_id, text]
+    url, author, name, lang, title = (
+        get("url"),
+        get("author"),
+        get("author_name"),
+        get("lang"),
+        get("title"),
+    )
+    reply = get("in_reply_to")
+    if type(reply) is int and -_BIG_ID < reply < _BIG_ID:
+        reply = str(reply)
+    texts = [source, external_id]  # not the text: the one field often unprintable (newlines)
+    for value in (url, author, name, lang, title, reply):
+        if value is not None:
+            if type(value) is not str:
+                return None
+            texts.append(value)
     metrics = get("metrics", {})
+    if type(metrics) is not dict:
+        return None
     try:
-        url, author, author_name, lang, title = (
-            _opt_text(get(key), texts) for key in _OPTIONAL_TEXT
-        )
-        reply = get("in_reply_to")
-        if type(reply) is int and -_BIG_ID < reply < _BIG_ID:
-            reply = str(reply)
-        else:
-            reply = _opt_text(reply, texts)
-        if type(metrics) is not dict:
-            return None
         texts.extend(metrics)  # a key that is not a string makes the join raise TypeError
-        if _has_surrogate("".join(texts)):
+        joined = "".join(texts)
+        # A printable string has no surrogate (category Cs), so the search runs only on the rest.
+        printable = joined.isprintable()
+        if (not printable and _has_surrogate(joined)) or (
+            not text.isprintable() and _has_surrogate(text)
+        ):
             return None
         created_at = parse_timestamp(obj["created_at"])
-        followers = _opt_int(get("author_followers"), 0, _MAX_FOLLOWERS)
-        rating = _opt_int(get("rating"), 1, 5)
+        # Absent or a valid int is settled here; _opt_int decides the rest (saves its call).
+        followers = get("author_followers")
+        if followers is not None and not (
+            type(followers) is int and 0 <= followers <= _MAX_FOLLOWERS
+        ):
+            followers = _opt_int(followers, 0, _MAX_FOLLOWERS)
+        rating = get("rating")
+        if rating is not None and not (type(rating) is int and 1 <= rating <= 5):
+            rating = _opt_int(rating, 1, 5)
     except (KeyError, TypeError, ValueError, _NotPlain):
         return None
-    return (
+    # Blank optional texts are None, as `_blank_to_none` makes them for pydantic.
+    fields = (
         source,
         external_id,
         text,
         created_at,
-        url,
-        author,
-        author_name,
+        url if url is None or url.strip() else None,
+        author if author is None or author.strip() else None,
+        name if name is None or name.strip() else None,
         followers,
-        lang,
+        lang if lang is None or lang.strip() else None,
         rating,
-        title,
-        reply,
+        title if title is None or title.strip() else None,
+        reply if reply is None or reply.strip() else None,
         dict(metrics),
     )
+    return fields, printable
 
 
 def to_mention(obj: Any, *, connector: str) -> Mention:
     """Validate one decoded record; InputError says which field is wrong."""
     if not isinstance(obj, dict):
         raise InputError("expected a JSON object")
-    fields = _plain_record(obj)
-    if fields is None:
+    plain = _plain_record(obj)
+    if plain is None:
         try:
             fields = _fields(MentionRecord.model_validate(obj))
         except ValidationError as exc:
             first = exc.errors(include_url=False, include_input=False)[0]
             field = ".".join(str(p) for p in first["loc"]) or "record"
             raise InputError(f"{field}: {first['msg']}") from None
+    else:
+        fields, printable = plain
+        if printable:
+            return _printable_mention(fields, connector)
     (
         source,
         external_id,
@@ -327,4 +341,54 @@ def to_mention(obj: Any, *, connector: str) -> Mention:
         clean_text(title, limit=500) if title else None,
         clean_text(reply, limit=MAX_FIELD_CHARS) if reply is not None else None,
         metrics if cleaned_metrics == metrics else cleaned_metrics,
+    )
+
+
+def _printable_mention(fields: _Record, connector: str) -> Mention:
+    """`to_mention`'s Mention for a plain record whose strings but the text are all printable
+    (nearly every one): `clean_text` of such a string only cuts it to its limit, and so it does
+    of the parts built from them (strip() keeps a substring; lower() maps every printable
+    character to printable ones, checked over all code points), so the cuts are made here.
+    """
+    (
+        source,
+        external_id,
+        text,
+        created_at,
+        url,
+        author,
+        name,
+        followers,
+        lang,
+        rating,
+        title,
+        reply,
+        metrics,
+    ) = fields
+    text = clean_text(text)
+    if not text.strip() and not title:  # a plain record's title is None or not blank
+        raise InputError("text: empty")
+    # Metrics of int values under printable keys up to MAX_FIELD_CHARS are what clean_json
+    # returns them as; others (strings, floats, nesting, long keys) are cleaned.
+    for key, value in metrics.items():
+        if type(value) is not int or len(key) > MAX_FIELD_CHARS:
+            cleaned_metrics = clean_json(metrics)
+            if cleaned_metrics != metrics:
+                metrics = cleaned_metrics
+            break
+    return Mention(
+        source.strip().lower()[: _SHORT_FIELDS["source"]],
+        external_id.strip(),  # at most MAX_FIELD_CHARS already
+        text,
+        created_at,
+        clean_text(connector, limit=_SHORT_FIELDS["connector"]),
+        url[:MAX_TEXT_CHARS] if url is not None else None,
+        author.strip().lstrip("@")[:MAX_FIELD_CHARS] if author else None,
+        name[:MAX_FIELD_CHARS] if name is not None else None,
+        followers,
+        lang[: _SHORT_FIELDS["lang"]] if lang is not None else None,
+        rating,
+        title[:500] if title is not None else None,
+        reply[:MAX_FIELD_CHARS] if reply is not None else None,
+        metrics,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -62,7 +63,10 @@ def outcome(fn: Any, obj: Any, connector: str) -> tuple[str, Any]:
         return "error", str(exc)
 
 
-plain_text = st.one_of(st.sampled_from(["", " ", "x", "@Bob ", "ACME", "é", "İ"]), hostile_text)
+plain_text = st.one_of(
+    st.sampled_from(["", " ", "x", "@Bob ", "@", "ACME", "é", "İ" * 40, "ΣΑΣ", "x" * 600]),
+    hostile_text,
+)
 values = st.one_of(
     plain_text,
     st.integers(min_value=-(2**70), max_value=2**70),
@@ -111,7 +115,13 @@ def test_same_mention_or_error_as_pydantic_and_storable(record, connector):
 def test_plain_record_is_what_pydantic_validates(record):
     plain = _plain_record(record)
     if plain is not None:
-        assert repr(plain) == repr(_fields(MentionRecord.model_validate(record)))
+        fields, printable = plain
+        assert repr(fields) == repr(_fields(MentionRecord.model_validate(record)))
+        source, external_id, _text, _created, *optional, metrics = fields
+        strings = [source, external_id, *(v for v in optional if isinstance(v, str)), *metrics]
+        # True promises every string but the text is printable (the cleaning may be skipped);
+        # False only sends the record down the thorough path (a blank "\t" became None above).
+        assert not printable or "".join(strings).isprintable()
 
 
 def test_a_typical_record_takes_the_fast_path():
@@ -126,6 +136,7 @@ def test_a_typical_record_takes_the_fast_path():
         "metrics": {"likes": 1},
     }
     assert _plain_record(record) is not None
+    assert _plain_record(record)[1]  # printable: `_printable_mention` builds it
     assert outcome(to_mention, record, "import") == outcome(reference, record, "import")
 
 
@@ -136,3 +147,9 @@ def test_a_typical_record_takes_the_fast_path():
 def test_clean_text_fast_check_agrees_with_the_substitutions(value):
     expected = value.replace("\x00", "").replace("\x07", "").replace("\ud800", "\ufffd")
     assert clean_text(value) == expected[:20_000]
+
+
+def test_lower_keeps_every_printable_character_printable():
+    """`_printable_mention` cuts a lowered source without cleaning it again, relying on this."""
+    chars = (chr(c) for c in range(sys.maxunicode + 1))
+    assert all(c.lower().isprintable() for c in chars if c.isprintable())

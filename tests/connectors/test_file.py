@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from connectors import FatalConnectorError, Mention, build_connector
+from connectors.filereader import RawLines, RecordReader
 from connectors.records import MAX_TEXT_CHARS
 
 CREATED = "2026-11-08T10:00:00Z"
@@ -264,6 +265,35 @@ def test_invalid_utf8_csv_row_is_skipped_and_the_rest_kept(tmp_path):
     mentions, _, skipped = drain(connector(path))
     assert skipped == 1
     assert ids(mentions) == ["1", "2"]
+
+
+@pytest.mark.parametrize("final_newline", [True, False])
+def test_raw_lines_parse_as_the_reader_reads_them(final_newline):
+    """A worker's `RawLines.parse` has its own loop: same mentions, same line numbers, same
+    reasons as `RecordReader` reading those bytes."""
+    data = (
+        jsonl(record("1"))
+        + b"\n  \r\n"
+        + b"\xef\xbb\xbf"
+        + jsonl(record("bom"))
+        + b'{"source": "x", "external_id": "cut", "text": "acme\n'
+        + jsonl(record("2")).rstrip(b"\n")
+        + b" {}\n"
+        + b'{"source": "x", "external_id": "bad", "text": "caf\xe9 acme"}\n'
+        + jsonl(record("3", rating=9), record("4", lang="es-MX", metrics={"likes": 2}))
+        + b"[1, 2]\r\n"
+        + jsonl(record("5", "\u00a0acme\nnext line\u2028", author="@@bob"))
+        + jsonl(record("6", created_at="2026-11-08T10:00:00"), record("7", created_at="soon"))
+    )
+    data = data if final_newline else data.rstrip(b"\n")
+    reader = RecordReader(
+        io.BytesIO(data), fmt="jsonl", connector="file", first_line=40, quiet=True
+    )
+    expected = (reader.read(100), reader.problems)
+    mentions, problems = RawLines(data, 40, "file", "feed").parse()
+    assert (mentions, problems) == expected
+    assert ids(mentions) == ["1", "4", "5", "6"]
+    assert [line for line, _ in problems] == [44, 45, 46, 47, 48, 50, 53]
 
 
 # --- Batching --------------------------------------------------------------------------------
