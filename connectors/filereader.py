@@ -250,6 +250,10 @@ def _parse_line(line: bytes, connector: str) -> Mention | str:
         return f"not valid JSON ({exc.msg})"
     except InputError as exc:
         return str(exc)
+    except RecursionError:  # arrays or objects nested thousands deep
+        return "not valid JSON (nested too deeply)"
+    except ValueError as exc:  # e.g. an integer over Python's 4,300-digit conversion limit
+        return f"not valid JSON ({exc})"
 
 
 def _complete_json(data: bytes) -> bool:

@@ -203,6 +203,27 @@ def test_bad_lines_are_skipped_counted_and_logged_with_their_line_numbers(projec
     assert "line 1 " not in result.stderr and "line 7 " not in result.stderr
 
 
+@pytest.mark.parametrize("workers", ["0", "1"], ids=["inline", "worker"])
+def test_json_nested_too_deep_or_a_huge_number_skips_its_line_not_the_batch(project, workers):
+    """Both make Python's JSON decoder raise something other than JSONDecodeError."""
+    good = [
+        json.dumps({"source": "x", "external_id": f"g{i}", "text": "acme", "created_at": CREATED})
+        for i in range(3)
+    ]
+    deep = "[" * 100_000 + "]" * 100_000
+    huge = '{"source": "x", "external_id": "n", "text": "acme", "rating": ' + "9" * 5000 + "}"
+    path = project.folder / "hostile.jsonl"
+    path.write_text("\n".join([good[0], deep, good[1], huge, good[2]]) + "\n", encoding="utf-8")
+
+    result = repmon(project, "import", str(path), "--workers", workers)
+
+    assert result.returncode == 1, result.stderr
+    assert sorted(stored_keys(project.db)) == [("x", "g0"), ("x", "g1"), ("x", "g2")]
+    assert "line 2 skipped: not valid JSON (nested too deeply)" in result.stderr
+    assert re.search(r"line 4 skipped: not valid JSON \(.*digits", result.stderr), result.stderr
+    assert re.search(r"\b2 skipped", result.stderr), result.stderr
+
+
 def test_csv_import(project):
     fields = ["source", "external_id", "text", "created_at", "author", "rating", "title", "metrics"]
     rows = [
