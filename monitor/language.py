@@ -13,7 +13,11 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, compress, filterfalse, repeat
+from operator import is_
 from typing import Any
+
+from monitor.textnorm import remembered_tokens
 
 _lock = threading.Lock()
 
@@ -29,8 +33,12 @@ LONG_MARGIN = 1.5
 MAX_VOTING_WORDS = 200
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+#: `_WORD` for text without apostrophes, where its optional group cannot match.
+_LETTERS = re.compile(r"[^\W\d_]+")
 #: The same words in ASCII text, found twice as fast as with the Unicode classes above.
 _ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
+#: The same again in ASCII text without apostrophes, where the optional group cannot match.
+_ASCII_LETTERS = re.compile(r"[a-z]+")
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+")
 
 # Votes are counted in 1/_UNIT points and packed into one int, _BITS per language, so that
@@ -58,9 +66,50 @@ def text_words(text: str) -> tuple[str, ...]:
     Cached because the pipeline asks twice in a row for the same text: detection here, then
     English coverage in the scorer.
     """
-    if "@" in text or "://" in text or "www." in text:
+    ascii_only = text.isascii()
+    if "://" in text or "www." in text:
         text = _NOISE.sub(" ", text)
-    return tuple((_ASCII_WORD if text.isascii() else _WORD).findall(text.lower()))
+    elif ascii_only and "'" not in text:
+        lower = text.lower()
+        tokens = remembered_tokens(lower)  # `fold_text` of ASCII text is its lower case
+        if tokens is not None:
+            return _words_of_tokens(tokens)
+        return tuple(_ASCII_LETTERS.findall(_NOISE.sub(" ", lower) if "@" in text else lower))
+    elif "@" in text:
+        text = _NOISE.sub(" ", text)
+    if ascii_only:
+        return tuple(_ASCII_WORD.findall(text.lower()))
+    return tuple((_WORD if "'" in text else _LETTERS).findall(text.lower()))
+
+
+#: Words of the tokens of `textnorm.tokenized`, by token (see `_words_of_tokens`).
+_TOKEN_WORDS: dict[str, tuple[str, ...]] = {}
+_TOKEN_WORDS_LIMIT = 200_000
+
+
+def _words_of_tokens(tokens: Sequence[str]) -> tuple[str, ...]:
+    """`text_words` of an ASCII text without apostrophes or URLs, from its lowercase tokens
+    (`textnorm.tokenized`, which has just split it for brand matching).
+
+    Without apostrophes a word is a run of letters, and letters are token characters, so each
+    word lies inside one token; an @handle (`@\\w+`) does too, `@` being one as well. So the
+    text's words are its tokens' words in order, and a token's words are worked out once.
+    """
+    cache = _TOKEN_WORDS
+    try:
+        return tuple(chain.from_iterable(map(cache.__getitem__, tokens)))
+    except KeyError:
+        pass
+    if len(cache) >= _TOKEN_WORDS_LIMIT:
+        cache.clear()
+    words: list[str] = []
+    for token in tokens:
+        found = cache.get(token)
+        if found is None:
+            plain = _NOISE.sub(" ", token) if "@" in token else token
+            found = cache[token] = tuple(_ASCII_LETTERS.findall(plain))
+        words.extend(found)
+    return tuple(words)
 
 
 def normalize_hint(hint: object) -> str | None:
@@ -70,6 +119,10 @@ def normalize_hint(hint: object) -> str | None:
         return None
     code = hint.strip().lower().replace("_", "-").split("-", 1)[0]
     return code if len(code) == 2 and code.isalpha() else None
+
+
+#: `normalize_hint` of the few hint strings platforms send, remembered (most mentions have one).
+_hint_code = lru_cache(maxsize=256)(normalize_hint)
 
 
 class LanguageDetector:
@@ -143,17 +196,17 @@ class LanguageDetector:
             words = words[:MAX_VOTING_WORDS]
         if ascii_only:
             return sum(filter(None, map(vocabulary.lookup.get, words)))
-        # Accents typed where the packs have none, or wrongly: fall back on folded spellings.
+        # Accents typed where the packs have none, or wrongly: fall back on folded spellings
+        # of the non-ASCII words not found (picked out by C-level iterators, not a loop).
         packed = list(map(vocabulary.lookup.get, words))
-        for index, word in enumerate(words):
-            if packed[index] is None and not word.isascii():
-                packed[index] = vocabulary.folded.get(vocabulary.fold(word))
-        return sum(filter(None, packed))
+        missing = filterfalse(str.isascii, compress(words, map(is_, packed, repeat(None))))
+        folded = map(vocabulary.folded.get, map(vocabulary.fold, missing))
+        return sum(filter(None, packed)) + sum(filter(None, folded))
 
     def detect(self, text: str, hint: str | None = None) -> str:
         """The platform's own language field wins when it is one of ours."""
         if hint:
-            code = normalize_hint(hint)
+            code = _hint_code(hint) if type(hint) is str else normalize_hint(hint)
             if code in self.languages:
                 return code
         if len(self.languages) == 1:

@@ -20,7 +20,8 @@ class TopicClassifier:
 
     Every topic keyword matches as a word start (`refund` counts "refunds"). Words repeat a lot
     across mentions, so which topics each word hits is worked out once and remembered: the text
-    is tokenised once, not once per topic, and most tokens cost one dict look-up.
+    is tokenised once, not once per topic, and the tokens that match nothing are set aside in
+    one C-level set difference.
     """
 
     def __init__(self, topics: Mapping[str, list[str]]) -> None:
@@ -31,37 +32,56 @@ class TopicClassifier:
         ]
         self._names = [name for name, _ in matchers]
         self._matchers: list[KeywordMatcher] = [matcher for _, matcher in matchers]
-        self._phrases = [
-            (index, phrase, is_stem, phrase_head(phrase))
-            for index, matcher in enumerate(self._matchers)
-            for phrase, is_stem in matcher.phrases
-        ]
+        #: Phrases by `phrase_head`: only those whose head is among a text's tokens can occur
+        #: (see `KeywordMatcher.has_phrase`); the headless ones are always counted.
+        self._by_head: dict[str, list[tuple[int, str, bool]]] = {}
+        self._headless: list[tuple[int, str, bool]] = []
+        for index, matcher in enumerate(self._matchers):
+            for phrase, is_stem in matcher.phrases:
+                head = phrase_head(phrase)
+                entry = (index, phrase, is_stem)
+                if head is None:
+                    self._headless.append(entry)
+                else:
+                    self._by_head.setdefault(head, []).append(entry)
+        #: Tokens that match some topic or head some phrase → the topics they match.
         self._token_topics: dict[str, tuple[int, ...]] = {}
+        #: Tokens that match no topic and are no phrase's head (most): nothing to count.
+        self._boring: set[str] = set()
 
     def topic_of(self, folded_text: str) -> str | None:
         if not self._names:
             return None
         hits = [0] * len(self._names)
-        cache = self._token_topics
         words, present = tokenized(folded_text)
-        try:
-            found = list(map(cache.__getitem__, words))
-        except KeyError:
-            found = [
-                cache[token] if token in cache else self._topics_of_token(token) for token in words
-            ]
-        for topics in filter(None, found):
-            for index in topics:
-                hits[index] += 1
-        for index, phrase, is_stem, head in self._phrases:
-            if (head is None or head in present) and phrase in folded_text:
+        known = self._token_topics
+        by_head = self._by_head
+        # One C-level set difference leaves the few distinct tokens that count for something.
+        for token in present.difference(self._boring):
+            topics = known.get(token)
+            if topics is None:
+                topics = self._learn(token)
+            if topics:
+                occurrences = words.count(token)
+                for index in topics:
+                    hits[index] += occurrences
+            for index, phrase, is_stem in by_head.get(token, ()):
+                if phrase in folded_text:  # C-level, to skip the Python call most of the time
+                    hits[index] += bounded_count(folded_text, phrase, is_stem)
+        for index, phrase, is_stem in self._headless:
+            if phrase in folded_text:
                 hits[index] += bounded_count(folded_text, phrase, is_stem)
-        best = max(range(len(hits)), key=hits.__getitem__)  # first of equals wins
-        return self._names[best] if hits[best] else None
+        best = max(hits)
+        return self._names[hits.index(best)] if best else None  # first of equals wins
 
-    def _topics_of_token(self, token: str) -> tuple[int, ...]:
+    def _learn(self, token: str) -> tuple[int, ...]:
+        """The topics `token` matches, remembered in `_token_topics` or `_boring`."""
         topics = tuple(i for i, m in enumerate(self._matchers) if m.matches_token(token))
-        if len(self._token_topics) >= _TOKEN_CACHE_LIMIT:
+        if len(self._token_topics) + len(self._boring) >= _TOKEN_CACHE_LIMIT:
             self._token_topics.clear()
-        self._token_topics[token] = topics
+            self._boring.clear()
+        if topics or token in self._by_head:
+            self._token_topics[token] = topics
+        else:
+            self._boring.add(token)
         return topics

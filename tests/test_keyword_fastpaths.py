@@ -7,6 +7,8 @@ shouting checks vs straightforward versions, on texts built to hit word boundari
 from __future__ import annotations
 
 import re
+import sys
+import unicodedata
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +24,15 @@ from monitor.textnorm import (
     tokens_of,
 )
 from monitor.topics import TopicClassifier
-from monitor.urgency import _BANGS, _CAPS_WORD, _MATCHERS, _shouting, signal_named, signals
+from monitor.urgency import (
+    _BANGS,
+    _CAPS_RUN,
+    _CAPS_WORD,
+    _MATCHERS,
+    _shouting,
+    signal_named,
+    signals,
+)
 
 KEYWORDS = [
     "acme",
@@ -79,6 +89,27 @@ def test_contains_is_search_found(text, keywords, prefix):
     assert matcher is not None
     folded = fold_text(text)
     assert matcher.contains(folded) == (matcher.search(folded) is not None)
+
+
+def plain_fold(text: str) -> str:
+    return re.sub(
+        r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]",
+        "",
+        unicodedata.normalize("NFKD", text.casefold()),
+    )
+
+
+def test_every_latin1_character_folds_as_the_plain_fold():
+    for code in range(256):
+        assert fold_text(chr(code)) == plain_fold(chr(code))
+
+
+@settings(max_examples=1500, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF), max_size=30) | texts())
+def test_latin1_byte_table_folds_as_the_plain_fold(text):
+    # Latin-1 text folds through a byte table; others (ā is U+0101) take the plain path.
+    assert fold_text(text) == plain_fold(text)
+    assert fold_text(text + "\u0301") == plain_fold(text + "\u0301")
 
 
 @settings(max_examples=500, deadline=None, derandomize=True)
@@ -158,6 +189,13 @@ def test_topic_is_the_plain_count(text):
 @given(texts())
 def test_shouting_is_the_two_regexes(text):
     assert _shouting(text) == bool(_BANGS.search(text) or len(_CAPS_WORD.findall(text)) >= 3)
+
+
+def test_shouting_capitals_are_all_latin1():
+    # _shouting counts capitals in the text's Latin-1 bytes, dropping every other character.
+    capitals = [c for c in map(chr, range(sys.maxunicode + 1)) if _CAPS_RUN.match(c * 3)]
+    assert len(capitals) == 26 + 18
+    assert all(ord(c) < 256 for c in capitals)
 
 
 @settings(max_examples=1000, deadline=None, derandomize=True)

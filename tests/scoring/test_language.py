@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from monitor.language import LanguageDetector, normalize_hint, text_words
+from monitor.textnorm import fold_text, tokenized
 
 # Realistic mentions, short and long, as they reach the pipeline (also used by the benchmark).
 CORPUS: dict[str, list[str]] = {
@@ -202,6 +203,35 @@ def test_ascii_texts_split_into_the_same_words(text):
     # text_words takes a faster ASCII-only pattern when it can; it must find the same words.
     expected = tuple(re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", _noise_free(text).lower()))
     assert text_words.__wrapped__(text) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from("aZé'@#_1 .:/w-x\u00e9\u00c9"), max_size=40)
+    | st.text(alphabet=st.characters(max_codepoint=127), max_size=40)
+)
+def test_words_are_the_same_after_brand_matching_split_the_text(text):
+    # Right after `tokenized` split the folded text, text_words reuses its tokens (ASCII text
+    # without apostrophes or URLs); any text must still give the plain regex's words.
+    expected = tuple(re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", _noise_free(text).lower()))
+    tokenized(fold_text(text))
+    assert text_words.__wrapped__(text) == expected
+    assert text_words.__wrapped__(text.upper()) == tuple(
+        re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", _noise_free(text.upper()).lower())
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(["été", "ete", "café", "cafe", "merci", "año", "zzé", "x"])))
+def test_votes_of_accented_words_fall_back_on_folded_spellings(detector, words):
+    vocabulary = detector._vocabulary()
+    expected = 0
+    for word in words:
+        found = vocabulary.lookup.get(word)
+        if found is None and not word.isascii():
+            found = vocabulary.folded.get(vocabulary.fold(word))
+        expected += found or 0
+    assert detector._tally(words, "".join(words).isascii()) == expected
 
 
 def _noise_free(text: str) -> str:
