@@ -74,7 +74,10 @@ def text_words(text: str) -> tuple[str, ...]:
         tokens = remembered_tokens(lower)  # `fold_text` of ASCII text is its lower case
         if tokens is not None:
             return _words_of_tokens(tokens)
-        return tuple(_ASCII_LETTERS.findall(_NOISE.sub(" ", lower) if "@" in text else lower))
+        # Noise is removed before lower-casing, as below: "WWW." is not a link to `_NOISE`.
+        return tuple(
+            _ASCII_LETTERS.findall((_NOISE.sub(" ", text) if "@" in text else text).lower())
+        )
     elif "@" in text:
         text = _NOISE.sub(" ", text)
     if ascii_only:

@@ -221,6 +221,29 @@ def test_words_are_the_same_after_brand_matching_split_the_text(text):
     )
 
 
+def test_an_upper_case_www_is_a_word_not_a_link_next_to_a_handle():
+    # `_NOISE` matches "www." as written; lower-casing first made "WWW.EXAMPLE.COM" a link.
+    assert text_words.__wrapped__("@bob WWW.EXAMPLE.COM great") == (
+        "www",
+        "example",
+        "com",
+        "great",
+    )
+
+
+NOISY = ["WWW.", "www.", "Www.", "@bob", "@", "HTTPS://", "http://", "EXAMPLE", "com", ".", " "]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=st.lists(st.sampled_from([*NOISY, "great", "'s", "é", "#tag", "_"]), max_size=12))
+def test_links_and_handles_are_removed_as_written_on_every_path(text):
+    text = "".join(text)
+    expected = tuple(re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", _noise_free(text).lower()))
+    assert text_words.__wrapped__(text) == expected
+    tokenized(fold_text(text))  # the path that reuses the brand matcher's tokens
+    assert text_words.__wrapped__(text) == expected
+
+
 @settings(max_examples=300, deadline=None)
 @given(words=st.lists(st.sampled_from(["été", "ete", "café", "cafe", "merci", "año", "zzé", "x"])))
 def test_votes_of_accented_words_fall_back_on_folded_spellings(detector, words):
