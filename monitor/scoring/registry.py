@@ -17,7 +17,7 @@ from monitor.scoring.engine import PackScorer
 from monitor.scoring.packs import PACK_CODES, load_pack
 from monitor.scoring.packs.emoji import EMOJI_RANGES, emoji_valences
 from monitor.scoring.packs.en import known_words
-from monitor.scoring.vader import VaderScorer
+from monitor.scoring.vader import FastAnalyzer, VaderScorer
 
 _EMOJI = re.compile(f"[{EMOJI_RANGES}]")
 
@@ -37,14 +37,45 @@ def english_coverage(text: str) -> float:
     return round(hits / total, 4) if total else 0.0
 
 
+#: `_token_counts` packs a token's known words and words as known << _TOTAL_BITS | total, so
+#: one C-level `sum` adds both up over a text (no text has 2**32 words).
+_TOTAL_BITS = 32
+_TOTAL_MASK = (1 << _TOTAL_BITS) - 1
+
+
+def _token_counts(token: str) -> int:
+    """`english_coverage`'s two counts for one whitespace-free token, packed.
+
+    Summed over `text.split()` they are the text's own counts: no word, URL, @handle or
+    emoji that `english_coverage` finds spans whitespace, and lower-casing (final sigma
+    included) does not look across it either. So `EnglishScorer` can count while VADER splits.
+    """
+    words = text_words(token)
+    known = sum(map(known_words().__contains__, words))
+    total = len(words)
+    if not token.isascii():
+        found = sum(map(emoji_valences().__contains__, _EMOJI.findall(token)))
+        known, total = known + found, total + found
+    return known << _TOTAL_BITS | total
+
+
 class EnglishScorer(VaderScorer):
     """`VaderScorer`'s exact scores plus `coverage`; the name stays "vader".
 
-    A test pins every other field to VaderScorer's.
+    Coverage is counted per token in VADER's own split (`_token_counts`, remembered with
+    the token), not by splitting the text again. A test pins every other field to
+    VaderScorer's, and coverage to `english_coverage`.
     """
 
-    def _coverage(self, text: str) -> float | None:
-        return english_coverage(text)
+    def __init__(self, thresholds: Thresholds | None = None) -> None:
+        super().__init__(thresholds, analyzer=FastAnalyzer(token_counts=_token_counts))
+
+    def _scores(self, text: str) -> tuple[dict[str, float], float | None]:
+        raw, counts = self._analyzer.polarity_and_counts(text)
+        if counts is None:  # emoji rewritten, or the library's code: count separately
+            return raw, english_coverage(text)
+        known, total = counts >> _TOTAL_BITS, counts & _TOTAL_MASK
+        return raw, round(known / total, 4) if total else 0.0
 
 
 def language_scorers(thresholds: Thresholds) -> dict[str, Scorer]:

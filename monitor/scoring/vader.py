@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import os
 import string
+from collections.abc import Callable
 from importlib import metadata
 from itertools import compress
 from typing import Any
@@ -39,8 +40,10 @@ _PHRASE_WORDS = frozenset(
     word for key in (*_SPECIAL, *_BOOSTERS) if " " in key for word in key.split(" ")
 )
 _PUNCTUATION = string.punctuation
-_TOKEN_CACHE_LIMIT = 1 << 16
-#: Longer tokens are not remembered, so the cache stays small (at most about 2 MB).
+#: Tokens remembered before the caches are emptied: the words that make most of any text, and
+#: about 5 MB per process when full, whatever the input.
+_TOKEN_CACHE_LIMIT = 1 << 14
+#: Longer tokens are not remembered, so the caches stay small.
 _CACHED_TOKEN_CHARS = 32
 
 
@@ -57,31 +60,55 @@ def _is_ported() -> bool:
         return False
 
 
-def _negated(word_lower: str) -> bool:
-    """vaderSentiment's `negated([word])` for one already lower-cased word."""
-    return word_lower in _NEGATE or "n't" in word_lower
-
-
 class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
     """vaderSentiment's analyzer with a faster, result-identical `polarity_scores`."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, token_counts: Callable[[str], int] | None = None) -> None:
         super().__init__()
         self._lexicon: dict[str, float] = self.lexicon
         # Only one-character keys can match: the library looks emoji up one character at a time.
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
         #: Words `sentiment_valence` scores: in the lexicon and not a booster (a booster scores 0).
         self._scored = frozenset(self._lexicon).difference(_BOOSTERS)
-        self._tokens: dict[str, str] = {}  # raw token → token without surrounding punctuation
+        # Per raw token, worked out once: the token without surrounding punctuation, that word
+        # lower-cased, and `token_counts` of the token.
+        self._words: dict[str, str] = {}
+        self._lowers: dict[str, str] = {}
+        self._counts: dict[str, int] = {}
+        self._token_counts = token_counts
         self._ported = _is_ported()
 
     def polarity_scores(self, text: Any) -> dict[str, float]:
         if not self._ported or not isinstance(text, str):
             return super().polarity_scores(text)  # type: ignore[no-any-return]
-        if not self._emoji_chars.isdisjoint(text):
+        return self._polarity(text)
+
+    def polarity_and_counts(self, text: str) -> tuple[dict[str, float], int | None]:
+        """`polarity_scores(text)` and the sum of `token_counts` over `text.split()`, taken
+        from the split that scores it, so a caller need not split the text again.
+
+        The counts are None when the port did not split `text` itself: its emoji were
+        rewritten to their descriptions first, or the library's own code scores.
+        """
+        if not self._ported or not isinstance(text, str) or self._has_emoji(text):
+            return self.polarity_scores(text), None
+        words, lower, counts = self._split(text.split())
+        return self._scores(words, lower, text), counts
+
+    def _has_emoji(self, text: str) -> bool:
+        # No emoji character is ASCII: `isascii` rules most texts out without a set lookup
+        # per character.
+        return not text.isascii() and not self._emoji_chars.isdisjoint(text)
+
+    def _polarity(self, text: str) -> dict[str, float]:
+        if self._has_emoji(text):
             text = self._describe_emoji(text)
-        text = text.strip()
-        words, lower = self._split(text)
+        # The library splits `text.strip()`: `split()` drops the same surrounding whitespace,
+        # and stripping it changes no "!" or "?" count of `_score_valence`.
+        words, lower, _ = self._split(text.split())
+        return self._scores(words, lower, text)
+
+    def _scores(self, words: list[str], lower: list[str], text: str) -> dict[str, float]:
         sentiments = self._sentiments(words, lower)
         if "but" in lower:
             sentiments = self._but_check(words, sentiments)
@@ -103,30 +130,48 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
                 prev_space = char == " "
         return "".join(parts)
 
-    def _split(self, text: str) -> tuple[list[str], list[str]]:
-        """`SentiText.words_and_emoticons` and the same words lower-cased."""
-        words = self._stripped(text.split())
-        return words, list(map(str.lower, words))
-
-    def _stripped(self, tokens: list[str]) -> list[str]:
-        """`SentiText._strip_punc_if_word` of each token, short tokens cached."""
-        cache = self._tokens
+    def _split(self, tokens: list[str]) -> tuple[list[str], list[str], int]:
+        """`SentiText.words_and_emoticons` of the text of `tokens`, the same words
+        lower-cased, and the sum of `token_counts` (0 without it), from the token cache."""
         try:
-            return list(map(cache.__getitem__, tokens))
+            words = list(map(self._words.__getitem__, tokens))
         except KeyError:
-            pass
-        if len(cache) >= _TOKEN_CACHE_LIMIT:
-            cache.clear()
+            return self._learn(tokens)
+        # Every cached token is in all three caches.
+        lower = list(map(self._lowers.__getitem__, tokens))
+        if self._token_counts is None:
+            return words, lower, 0
+        return words, lower, sum(map(self._counts.__getitem__, tokens))
+
+    def _learn(self, tokens: list[str]) -> tuple[list[str], list[str], int]:
+        """`_split` for tokens not all cached yet: works them out, caching the short ones."""
+        words_of, lowers_of, counts_of = self._words, self._lowers, self._counts
+        if len(words_of) >= _TOKEN_CACHE_LIMIT:
+            words_of.clear()
+            lowers_of.clear()
+            counts_of.clear()
+        token_counts = self._token_counts
         words: list[str] = []
+        lower: list[str] = []
+        counts = 0
         for token in tokens:
-            word = cache.get(token)
+            word = words_of.get(token)
             if word is None:
-                stripped = token.strip(_PUNCTUATION)
+                stripped = token.strip(_PUNCTUATION)  # `SentiText._strip_punc_if_word`
                 word = token if len(stripped) <= 2 else stripped
+                word_lower = word.lower()
+                count = 0 if token_counts is None else token_counts(token)
                 if len(token) <= _CACHED_TOKEN_CHARS:  # a long one is a URL or junk: rare
-                    cache[token] = word
+                    words_of[token] = word
+                    lowers_of[token] = word_lower
+                    counts_of[token] = count
+            else:
+                word_lower = lowers_of[token]
+                count = counts_of[token]
             words.append(word)
-        return words
+            lower.append(word_lower)
+            counts += count
+        return words, lower, counts
 
     def _sentiments(self, words: list[str], lower: list[str]) -> list[float]:
         """The valence of each word: `polarity_scores`' loop and `sentiment_valence`.
@@ -136,7 +181,9 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
         """
         lexicon = self._lexicon
         count = len(words)
-        is_cap_diff = 0 < count - sum(map(str.isupper, words)) < count
+        # `_is_cap_diff(words)` looks at every word: worked out only once an upper-case word
+        # needs it, which most texts never do.
+        is_cap_diff: bool | None = None
         sentiments: list[float] = [0] * count
         for i in compress(range(count), map(self._scored.__contains__, lower)):
             item_lower = lower[i]
@@ -152,18 +199,22 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
                 or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
             ):
                 valence = base * _N_SCALAR
-            if is_cap_diff and words[i].isupper():
-                valence = valence + _C_INCR if valence > 0 else valence - _C_INCR
+            if words[i].isupper():
+                if is_cap_diff is None:
+                    is_cap_diff = _is_cap_diff(words)
+                if is_cap_diff:
+                    valence = valence + _C_INCR if valence > 0 else valence - _C_INCR
             for start_i in range(3):
                 before = i - (start_i + 1)
                 if before < 0:
                     break
-                if lower[before] in lexicon:
+                word_before = lower[before]
+                if word_before in lexicon:
                     continue
-                s = self._scalar(words[before], lower[before], valence, is_cap_diff)
-                if start_i and s != 0:
-                    s = s * (0.95 if start_i == 1 else 0.9)
-                valence = valence + s
+                s = 0.0  # what `_scalar` gives any word but a booster: most skip the call
+                if word_before in _BOOSTERS:
+                    s = self._scalar(words, before, valence, start_i)
+                valence = valence + s  # even + 0.0, which turns a -0.0 into 0.0
                 valence = _negation(valence, lower, start_i, i)
                 if start_i == 2:
                     valence = _special_idioms(valence, lower, i)
@@ -171,19 +222,20 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
         return sentiments
 
     @staticmethod
-    def _scalar(word: str, word_lower: str, valence: float, is_cap_diff: bool) -> float:
-        """vaderSentiment's `scalar_inc_dec`."""
-        scalar = 0.0
-        booster = _BOOSTERS.get(word_lower)
-        if booster is not None:
-            scalar = booster
-            if valence < 0:
-                scalar *= -1
-            if word.isupper() and is_cap_diff:
-                if valence > 0:
-                    scalar += _C_INCR
-                else:
-                    scalar -= _C_INCR
+    def _scalar(words: list[str], before: int, valence: float, start_i: int) -> float:
+        """vaderSentiment's `scalar_inc_dec` of the booster `words[before]`, damped by its
+        distance as `sentiment_valence` does (boosters are rare: `is_cap_diff` is not kept)."""
+        word = words[before]
+        scalar = _BOOSTERS[word.lower()]
+        if valence < 0:
+            scalar *= -1
+        if word.isupper() and _is_cap_diff(words):
+            if valence > 0:
+                scalar += _C_INCR
+            else:
+                scalar -= _C_INCR
+        if start_i and scalar != 0:
+            scalar = scalar * (0.95 if start_i == 1 else 0.9)
         return scalar
 
     def _least(self, valence: float, lower: list[str], i: int) -> float:
@@ -197,17 +249,25 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
         return valence
 
 
+def _is_cap_diff(words: list[str]) -> bool:
+    """vaderSentiment's `allcap_differential`: some of the words, not all, are in capitals."""
+    count = len(words)
+    return 0 < count - sum(map(str.isupper, words)) < count
+
+
 def _negation(valence: float, lower: list[str], start_i: int, i: int) -> float:
-    """vaderSentiment's `_negation_check` over the lower-cased words."""
+    """vaderSentiment's `_negation_check` over the lower-cased words (its `negated([word])`
+    of one lower-cased word is `word in _NEGATE or "n't" in word`, written out: it runs for
+    most neighbours of a scored word)."""
     if start_i == 0:
-        if _negated(lower[i - 1]):
+        if lower[i - 1] in _NEGATE or "n't" in lower[i - 1]:
             valence = valence * _N_SCALAR
     elif start_i == 1:
         if lower[i - 2] == "never" and (lower[i - 1] == "so" or lower[i - 1] == "this"):
             valence = valence * 1.25
         elif lower[i - 2] == "without" and lower[i - 1] == "doubt":
             pass
-        elif _negated(lower[i - 2]):
+        elif lower[i - 2] in _NEGATE or "n't" in lower[i - 2]:
             valence = valence * _N_SCALAR
     elif (lower[i - 3] == "never" and (lower[i - 2] == "so" or lower[i - 2] == "this")) or (
         lower[i - 1] == "so" or lower[i - 1] == "this"
@@ -215,7 +275,7 @@ def _negation(valence: float, lower: list[str], start_i: int, i: int) -> float:
         valence = valence * 1.25
     elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
         pass
-    elif _negated(lower[i - 3]):
+    elif lower[i - 3] in _NEGATE or "n't" in lower[i - 3]:
         valence = valence * _N_SCALAR
     return valence
 
@@ -257,13 +317,15 @@ class VaderScorer:
 
     name = "vader"
 
-    def __init__(self, thresholds: Thresholds | None = None) -> None:
-        self._analyzer = FastAnalyzer()
+    def __init__(
+        self, thresholds: Thresholds | None = None, *, analyzer: FastAnalyzer | None = None
+    ) -> None:
+        self._analyzer = analyzer or FastAnalyzer()
         self._polarity = self._analyzer.polarity_scores
         self._thresholds = thresholds or Thresholds()
 
     def score(self, text: str, lang: str | None = None, rating: int | None = None) -> Score:
-        raw = self._polarity(text)
+        raw, coverage = self._scores(text)
         compound = raw["compound"]
         return build_score(
             compound,
@@ -273,13 +335,14 @@ class VaderScorer:
             self._thresholds.label(compound),
             lang=lang or "en",
             scorer=self.name,
-            coverage=self._coverage(text),
+            coverage=coverage,
             rating=rating,
         )
 
-    def _coverage(self, text: str) -> float | None:
-        """Share of words understood; plain VADER does not say (see EnglishScorer)."""
-        return None
+    def _scores(self, text: str) -> tuple[dict[str, float], float | None]:
+        """VADER's scores and the share of words understood, which plain VADER does not say
+        (see EnglishScorer)."""
+        return self._polarity(text), None
 
 
 def _score_valence(sentiments: list[float], text: str) -> dict[str, float]:

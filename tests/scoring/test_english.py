@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from benchmarks.generate import full_text, write_jsonl
 from monitor.scoring.base import Thresholds, confidence
 from monitor.scoring.registry import EnglishScorer, english_coverage
 from monitor.scoring.vader import VaderScorer
+from tests.badinput.strategies import HOSTILE_PIECES, hostile_text
 
 SENTENCES = [
     "VADER is smart, handsome, and funny.",
@@ -66,3 +73,71 @@ def test_coverage_counts_known_words():
     assert english_coverage("") == 0.0
     assert 0 < english_coverage("the flurbish zorp was great") < 1
     assert english_coverage("😡 🙏") == 1.0
+
+
+#: Pieces where counting per whitespace token could go wrong: URLs, @handles, apostrophes,
+#: emoji (scored or not), digits, punctuation, Greek capital sigma (lower-cased by context).
+COVERAGE_PIECES = [
+    "great",
+    "Terrible!",
+    "don't",
+    "it's",
+    "'quoted'",
+    "@acmehelp",
+    "hi@acme",
+    "https://t.co/abc",
+    "see:https://acme.com/x",
+    "www.acme.com/help",
+    "2x",
+    "…",
+    "😡",
+    "😡great",
+    "🙏🏽",
+    "🀄",
+    "🥱",  # scored emoji that VADER has no description for: the text is not rewritten
+    "z🤍z",
+    "ΟΔΟΣ",
+    "ΣΑΣ'Σ",
+    "café",
+    "l'été",
+    ":)",
+]
+
+
+@st.composite
+def coverage_texts(draw: st.DrawFn) -> str:
+    pieces = draw(st.lists(st.sampled_from(COVERAGE_PIECES + HOSTILE_PIECES), max_size=10))
+    separators = st.sampled_from([" ", "  ", "\t", "\n", "\u00a0", "\u3000", "", ","])
+    return "".join(piece + draw(separators) for piece in pieces)
+
+
+ENGLISH = EnglishScorer()
+
+
+def same_coverage(text: str) -> None:
+    assert ENGLISH.score(text).coverage == english_coverage(text), text
+
+
+@pytest.mark.parametrize("text", [*SENTENCES, *COVERAGE_PIECES, " ", "ΟΔΟΣ ΟΔΟΣ."])
+def test_coverage_counted_while_vader_splits_equals_english_coverage(text):
+    same_coverage(text)
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(st.one_of(coverage_texts(), hostile_text, st.text(max_size=60)))
+def test_coverage_of_any_text_equals_english_coverage(text):
+    same_coverage(text)
+
+
+def test_coverage_of_generated_mentions_equals_english_coverage(tmp_path: Path):
+    path = write_jsonl(tmp_path / "m.jsonl", 2000, 7)
+    for line in path.read_text(encoding="utf-8").splitlines():
+        same_coverage(full_text(json.loads(line)))
+
+
+def test_coverage_with_the_library_code(monkeypatch):
+    monkeypatch.setenv("REPMON_VADER_LIBRARY", "1")
+    scorer = EnglishScorer()
+    for text in SENTENCES:
+        assert scorer.score(text).coverage == english_coverage(text)
+        assert scorer.score(text).compound == ENGLISH.score(text).compound

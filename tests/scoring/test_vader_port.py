@@ -35,12 +35,14 @@ EMOJI = [*[k for k in REFERENCE.emojis if len(k) == 1][::60], "☺️", "👶�
 
 
 def same(text: str) -> None:
-    ours, theirs = FAST.polarity_scores(text), REFERENCE.polarity_scores(text)
-    assert ours == theirs
-    # Equal is not enough: -0.0 == 0.0, and the port must not flip a sign either.
-    assert [math.copysign(1, ours[k]) for k in theirs] == [
-        math.copysign(1, theirs[k]) for k in theirs
-    ]
+    theirs = REFERENCE.polarity_scores(text)
+    # `polarity_and_counts` scores by the same code; the English scorer calls it.
+    for ours in (FAST.polarity_scores(text), FAST.polarity_and_counts(text)[0]):
+        assert ours == theirs
+        # Equal is not enough: -0.0 == 0.0, and the port must not flip a sign either.
+        assert [math.copysign(1, ours[k]) for k in theirs] == [
+            math.copysign(1, theirs[k]) for k in theirs
+        ]
 
 
 def test_ported_version_is_installed():
@@ -93,3 +95,25 @@ def test_the_library_code_can_be_chosen(monkeypatch):
     analyzer = FastAnalyzer()
     assert not analyzer._ported
     assert analyzer.polarity_scores(SENTENCES[1]) == REFERENCE.polarity_scores(SENTENCES[1])
+
+
+def test_counts_are_summed_over_the_split_tokens():
+    analyzer = FastAnalyzer(token_counts=len)
+    text = "  Great service, REALLY great!!  https://acme.com/a-very-long-path-beyond-the-cache \n"
+    for _ in range(2):  # the second time from the token cache
+        assert analyzer.polarity_and_counts(text) == (
+            REFERENCE.polarity_scores(text),
+            sum(map(len, text.split())),
+        )
+
+
+def test_counts_are_none_when_the_text_is_not_split_as_given(monkeypatch):
+    analyzer = FastAnalyzer(token_counts=len)
+    emoji = "Catch utf-8 emoji such as 💘"  # rewritten to its description before the split
+    assert analyzer.polarity_and_counts(emoji) == (REFERENCE.polarity_scores(emoji), None)
+    monkeypatch.setenv("REPMON_VADER_LIBRARY", "1")
+    library = FastAnalyzer(token_counts=len)
+    assert library.polarity_and_counts(SENTENCES[1]) == (
+        REFERENCE.polarity_scores(SENTENCES[1]),
+        None,
+    )
