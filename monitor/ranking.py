@@ -8,6 +8,7 @@ extra signal raises priority without ever passing 1. Each reason is shown with i
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -98,70 +99,210 @@ def rank(
     tier: Tier = "passive",
 ) -> Ranking:
     """Rank one complaint; `factors` keep what is needed to recompute waiting time later."""
+    # Most complaints carry no urgency signal: skip the comprehension and max() for them.
+    if urgency:
+        names = [s.reason for s in urgency]
+        urgency_factor = max([s.weight for s in urgency])
+    else:
+        names = []
+        urgency_factor = 0.0
+    if author_complaints >= REPEAT_AFTER:
+        urgency_factor = max(urgency_factor, REPEAT_FACTOR)
+    compound = score.compound
+    rounded = round(compound, 4)
+    # = round(max(0.0, -compound), 4): rounding is symmetric in sign, and max() keeps 0.0 for
+    # 0.0, -0.0, NaN and positive scores.
+    severity = -rounded if compound < 0 else 0.0
     factors: dict[str, Any] = {
         "tier": tier,
         "confidence": score.confidence,
         "misrated": score.misrated,
-        "severity": round(max(0.0, -score.compound), 4),
-        "compound": round(score.compound, 4),
+        "severity": severity,
+        "compound": rounded,
         "rating": rating,
         "followers": followers,
-        "urgency": [s.reason for s in urgency],
-        "urgency_factor": max((s.weight for s in urgency), default=0.0),
+        "urgency": names,
+        "urgency_factor": urgency_factor,
         "author_complaints": author_complaints,
     }
-    if author_complaints >= REPEAT_AFTER:
-        factors["urgency_factor"] = max(factors["urgency_factor"], REPEAT_FACTOR)
-    return rerank(factors, waiting=waiting, policy=policy)
+    # The values just stored, passed as they are: what rerank(factors) would read back.
+    return _ranking(
+        factors,
+        severity=severity,
+        rating=rating,
+        followers=followers,
+        urgency_factor=urgency_factor,
+        urgency=names,
+        author_complaints=author_complaints,
+        tier=tier,
+        misrated=score.misrated,
+        confidence=score.confidence,
+        waiting=waiting,
+        policy=policy,
+    )
 
 
 def rerank(factors: dict[str, Any], *, waiting: timedelta, policy: RankingPolicy) -> Ranking:
     """Priority and reasons from stored factors at a given waiting time (the queue re-ranks)."""
+    get = factors.get
+    return _ranking(
+        factors,
+        severity=get("severity"),
+        rating=get("rating"),
+        followers=get("followers"),
+        urgency_factor=get("urgency_factor"),
+        urgency=get("urgency"),
+        author_complaints=get("author_complaints"),
+        tier=get("tier"),
+        misrated=get("misrated"),
+        confidence=get("confidence"),
+        waiting=waiting,
+        policy=policy,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Terms:
+    """What a policy contributes to every ranking, worked out once per policy object."""
+
+    policy: RankingPolicy
+    rating: dict[int, tuple[float, str]]  # star rating → (contribution, reason), if it counts
+    tier: dict[str, tuple[float, str]]  # tier → (contribution, reason), if it counts
+    log_reach_full: float | None  # None: log10 raises; it must raise only when followers show
+    waiting_full_hours: float
+    rounded: dict[float, float]  # round(c, 2) of the contributions above and of full waiting
+
+
+def _terms_of(policy: RankingPolicy) -> _Terms:
+    """Each value computed exactly as the ranking would, so reusing it changes no bit."""
+    w = policy.weights
+    try:
+        log_reach_full: float | None = math.log10(policy.reach_full_at)
+    except (ValueError, TypeError):
+        log_reach_full = None
+    rating = {r: (w.rating * f, f"{r}★ review") for r, f in RATING_FACTOR.items() if f > 0}
+    tier = {t: (w.participation * f, _TIER_REASON[t]) for t, f in TIER_FACTOR.items() if f > 0}
+    # Contributions that recur: every rating and tier one, and waiting once it is full.
+    constant = [c for c, _ in [*rating.values(), *tier.values()]] + [w.waiting * 1.0]
+    return _Terms(
+        policy=policy,
+        rating=rating,
+        tier=tier,
+        log_reach_full=log_reach_full,
+        waiting_full_hours=policy.waiting_full_after.total_seconds() / 3600,
+        rounded={c: round(c, 2) for c in constant},
+    )
+
+
+# id(policy) → its terms. The entry holds the policy, so its id cannot be reused while cached;
+# a handful of policies per process at most (config, tests), cleared if that ever grows.
+_TERMS: dict[int, _Terms] = {}
+
+
+def _terms_for(policy: RankingPolicy) -> _Terms:
+    """The policy's terms, worked out on its first ranking (policies are frozen)."""
+    terms = _TERMS.get(id(policy))
+    if terms is None or terms.policy is not policy:
+        if len(_TERMS) >= 16:
+            _TERMS.clear()
+        terms = _TERMS[id(policy)] = _terms_of(policy)
+    return terms
+
+
+def _ranking(
+    factors: dict[str, Any],
+    *,
+    severity: Any,
+    rating: Any,
+    followers: Any,
+    urgency_factor: Any,
+    urgency: Any,
+    author_complaints: Any,
+    tier: Any,
+    misrated: Any,
+    confidence: Any,
+    waiting: timedelta,
+    policy: RankingPolicy,
+) -> Ranking:
+    """The ranking of raw factor values (as `factors.get` returns them), shared by rank and
+    rerank so rank need not read back the dict it just built. Conversions run in the order
+    they always did, so malformed stored factors fail with the same error."""
+    terms = _terms_for(policy)
     w = policy.weights
     parts: list[tuple[float, str]] = []
-    severity = float(factors.get("severity") or 0.0)
+    severity = float(severity or 0.0)
     if severity > 0:
-        label = "very negative text" if severity >= 0.6 else "negative text"
-        parts.append((w.severity * severity, f"{label} ({-severity:+.2f})"))
-    rating = factors.get("rating")
-    if rating is not None and RATING_FACTOR.get(int(rating), 0.0) > 0:
-        parts.append((w.rating * RATING_FACTOR[int(rating)], f"{int(rating)}★ review"))
-    followers = factors.get("followers")
+        parts.append((w.severity * severity, _severity_reason(severity)))
+    if rating is not None:
+        rated = terms.rating.get(int(rating))
+        if rated is not None:
+            parts.append(rated)
     if followers:
-        reach = min(1.0, math.log10(int(followers) + 1) / math.log10(policy.reach_full_at))
-        parts.append((w.reach * reach, f"{humanize_count(int(followers))} followers"))
-    urgency_factor = float(factors.get("urgency_factor") or 0.0)
+        count = int(followers)
+        parts.append((w.reach * _reach(count, terms), f"{humanize_count(count)} followers"))
+    urgency_factor = float(urgency_factor or 0.0)
     if urgency_factor > 0:
-        names = list(factors.get("urgency") or [])
-        complaints = int(factors.get("author_complaints") or 0)
-        if complaints >= REPEAT_AFTER:
-            names.append(f"repeat complainer ({complaints} posts)")
-        parts.append((w.urgency * urgency_factor, ", ".join(names)))
-    tier = str(factors.get("tier") or "passive")
-    if TIER_FACTOR.get(tier, 0.0) > 0:
-        parts.append((w.participation * TIER_FACTOR[tier], _TIER_REASON[tier]))
-    hours = max(0.0, waiting.total_seconds() / 3600)
-    full = policy.waiting_full_after.total_seconds() / 3600
+        parts.append((w.urgency * urgency_factor, _urgency_reason(urgency, author_complaints)))
+    participation = terms.tier.get(str(tier or "passive"))
+    if participation is not None:
+        parts.append(participation)
+    # max(0.0, hours) is only ever read when hours >= 1, where it is hours itself.
+    hours = waiting.total_seconds() / 3600
     if hours >= 1:
-        parts.append((w.waiting * min(1.0, hours / full), f"waiting {humanize_hours(hours)}"))
+        waited = hours / terms.waiting_full_hours
+        waited = waited if waited < 1.0 else 1.0  # min(1.0, waited)
+        parts.append((w.waiting * waited, f"waiting {humanize_hours(hours)}"))
     keep = 1.0
     for contribution, _ in parts:
-        keep *= 1.0 - min(1.0, contribution)
+        # min(1.0, c) without the call: min keeps 1.0 unless c < 1.0 (so for NaN too).
+        keep *= 1.0 - (contribution if contribution < 1.0 else 1.0)
     priority = round(1.0 - keep, 4)
-    shown = [(round(c, 2), reason) for c, reason in sorted(parts, reverse=True) if c >= 0.02]
+    parts.sort(reverse=True)
+    reasons = []
+    weights = []
+    rounded = terms.rounded
+    for c, reason in parts:
+        if c >= 0.02:
+            reasons.append(reason)
+            # Every contribution is a float (weight × float factor), so a float-keyed lookup
+            # answers what round() would; ±0.0 and NaN, where that could differ, are not >= 0.02.
+            r = rounded.get(c)
+            weights.append(round(c, 2) if r is None else r)
     # Notes that raise nothing but change how an agent should read the card.
-    notes = []
-    if factors.get("misrated"):
-        notes.append(f"likely mis-rating ({rating}★ with angry text)")
-    confidence = factors.get("confidence")
+    if misrated:
+        reasons.append(f"likely mis-rating ({rating}★ with angry text)")
+        weights.append(0.0)
     if confidence is not None and float(confidence) < LOW_CONFIDENCE:
-        notes.append(f"low confidence ({float(confidence):.0%}): check the text")
-    return Ranking(
-        priority=priority,
-        reasons=[reason for _, reason in shown] + notes,
-        factors=factors,
-        weights=[c for c, _ in shown] + [0.0] * len(notes),
-    )
+        reasons.append(f"low confidence ({float(confidence):.0%}): check the text")
+        weights.append(0.0)
+    return Ranking(priority, reasons, factors, weights)
+
+
+@functools.lru_cache(maxsize=10_000)
+def _severity_reason(severity: float) -> str:
+    """Cached: rank rounds severity to 4 decimals, so the same few values recur (always a
+    float here, so 1 and 1.0 sharing an entry cannot happen)."""
+    label = "very negative text" if severity >= 0.6 else "negative text"
+    return f"{label} ({-severity:+.2f})"
+
+
+def _reach(count: int, terms: _Terms) -> float:
+    """min(1.0, log10(count + 1) / log10(reach_full_at)), evaluated in that order."""
+    log_reach = math.log10(count + 1)
+    log_full = terms.log_reach_full
+    if log_full is None:
+        log_full = math.log10(terms.policy.reach_full_at)  # raises, as it always did here
+    reach = log_reach / log_full
+    return reach if reach < 1.0 else 1.0  # min(1.0, reach) without the call
+
+
+def _urgency_reason(urgency: Any, author_complaints: Any) -> str:
+    """The urgency signals, and the author's complaint count once it counts as urgency."""
+    names = list(urgency or [])
+    complaints = int(author_complaints or 0)
+    if complaints >= REPEAT_AFTER:
+        names.append(f"repeat complainer ({complaints} posts)")
+    return ", ".join(names)
 
 
 _TIER_REASON = {"creator": "content creator", "commenter": "active commenter"}

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
 
 from monitor.models import Score
-from monitor.ranking import RankingPolicy, Weights, humanize_count, is_complaint, rank
+from monitor.ranking import (
+    RankingPolicy,
+    Weights,
+    humanize_count,
+    is_complaint,
+    rank,
+    rerank,
+)
 from monitor.textnorm import fold_text
 from monitor.urgency import signals
 
@@ -67,6 +75,24 @@ def test_repeat_complainer_counts_as_urgency():
 def test_weights_are_configurable():
     no_reach = RankingPolicy(weights=Weights(reach=0.0))
     assert ranked(followers=1_000_000, policy=no_reach).priority == ranked().priority
+
+
+def test_each_policy_is_ranked_by_its_own_weights_when_policies_alternate():
+    # Each policy's terms are worked out once and kept: one policy must never see another's.
+    loud = RankingPolicy(weights=Weights(rating=1.0))
+    quiet = RankingPolicy(weights=Weights(rating=0.1))
+    first = ranked(rating=1, policy=loud)
+    assert ranked(rating=1, policy=quiet).priority < first.priority
+    assert ranked(rating=1, policy=loud) == first
+    assert ranked(rating=1, policy=RankingPolicy(weights=Weights(rating=1.0))) == first
+
+
+def test_rerank_of_stored_factors_gives_the_ranking_rank_gave():
+    result = ranked(
+        -0.8, rating=2, followers=14_000, text="Cancelling my plan", complaints=4, hours=3
+    )
+    stored = json.loads(json.dumps(result.factors))
+    assert rerank(stored, waiting=timedelta(hours=3), policy=POLICY) == result
 
 
 @pytest.mark.parametrize(
