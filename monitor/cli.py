@@ -207,7 +207,7 @@ def import_(
         typer.Option(
             min=-1,
             max=64,
-            help="processes scoring ahead of storage; -1: CPUs - 1 (min. 1) for inputs over 1 MiB",
+            help="processes scoring ahead of storage; -1 (inputs over 1 MiB): CPUs-1, 2 on 2 CPUs",
         ),
     ] = -1,
     config: ConfigOpt = None,

@@ -63,13 +63,15 @@ def available_workers() -> int:
 
 
 def default_workers() -> int:
-    """One worker per CPU but the one the storing process needs, and at least one.
+    """One worker per CPU but the one the storing process needs; two on two CPUs.
 
-    Storing is the slower side (on 2 CPUs, 1 worker imported 20,000 mentions as fast as 2 and
-    left the storing process a CPU of its own), so more workers than that only wait.
+    On two CPUs the storing process and one worker each spend about as much CPU per mention,
+    and each waits for the other in turn; with two workers the kernel keeps both CPUs busy
+    (100,000 mentions: 0.55 -> 0.62 of raw VADER's throughput, benchmarks/README.md). With
+    more CPUs, storing is the slower side and further workers would only wait.
     """
     cpus = available_workers()
-    return max(1, cpus - 1) if cpus else 0
+    return cpus if cpus <= 2 else cpus - 1
 
 
 @dataclass(frozen=True, slots=True)

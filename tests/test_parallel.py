@@ -23,7 +23,7 @@ from connectors.filereader import RecordReader
 from monitor.app import App
 from monitor.config import load_config
 from monitor.models import Mention
-from monitor.parallel import AheadIngest, available_workers, read_batches
+from monitor.parallel import AheadIngest, available_workers, default_workers, read_batches
 from monitor.pipeline import Analysis, Analyzer, BatchResult
 from tests.processes import wait_for
 
@@ -271,3 +271,9 @@ def test_a_reimport_analyses_nothing_already_stored(generated, tmp_path, monkeyp
     assert sum(r.duplicates for r in again.results) == len(stored)
     assert sum(r.excluded for r in again.results) == sum(r.excluded for r in first.results) > 0
     assert again.analysed_here == 0
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(1, 1), (2, 2), (3, 2), (4, 3), (8, 7)])
+def test_default_workers_keep_every_cpu_busy_and_one_for_storing(monkeypatch, cpus, workers):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cpus)))
+    assert default_workers() == workers
