@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import Column, Integer, MetaData, Table, insert, select, text
@@ -41,6 +42,26 @@ json_values = st.recursive(
 @given(json_values)
 def test_json_text_is_json_dumps(value: Any) -> None:
     assert dump_json(value) == json.dumps(value)
+
+
+def test_json_text_is_json_dumps_for_odd_floats_keys_and_text() -> None:
+    for value in (
+        [float("nan"), float("inf"), -float("inf"), -0.0, 1e300, 5e-324],
+        {7: "int key", 2.5: "float key", True: "bool key", None: "null key"},
+        {"é": "ü\u2028\x00", "emoji": "🙂", "nested": [{"a": [1, {"b": None}]}]},
+        "just a string",
+        (1, 2),
+    ):
+        assert dump_json(value) == json.dumps(value)
+
+
+def test_what_json_cannot_hold_raises_as_json_dumps_does() -> None:
+    for value in ({"at": datetime(2026, 1, 1)}, {"s": {1, 2}}, {("a", "b"): 1}):
+        with pytest.raises(TypeError) as ours:
+            dump_json(value)
+        with pytest.raises(TypeError) as stock:
+            json.dumps(value)
+        assert str(ours.value) == str(stock.value)
 
 
 def test_values_read_back_as_written_through_a_real_database(tmp_path) -> None:
