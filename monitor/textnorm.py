@@ -189,6 +189,27 @@ class KeywordMatcher:
 _GROUP_CACHE_LIMIT = 200_000
 
 
+#: A phrase of matcher `index`: (index, phrase, is_stem).
+IndexedPhrase = tuple[int, str, bool]
+
+
+def phrases_by_head(
+    matchers: Sequence[KeywordMatcher],
+) -> tuple[dict[str, list[IndexedPhrase]], list[IndexedPhrase]]:
+    """The matchers' phrases by `phrase_head`, and those without a head: only phrases whose
+    head is among a text's tokens can occur in it (see `KeywordMatcher.has_phrase`)."""
+    by_head: dict[str, list[IndexedPhrase]] = {}
+    headless: list[IndexedPhrase] = []
+    for index, matcher in enumerate(matchers):
+        for phrase, is_stem in matcher.phrases:
+            head = phrase_head(phrase)
+            if head is None:
+                headless.append((index, phrase, is_stem))
+            else:
+                by_head.setdefault(head, []).append((index, phrase, is_stem))
+    return by_head, headless
+
+
 class MatcherGroup:
     """Which of several keyword lists occur in one text: `[m.contains(text) for m in matchers]`.
 
@@ -205,16 +226,7 @@ class MatcherGroup:
         #: Tokens that hit no list and are no phrase's head: nothing to learn from them.
         self._boring: set[str] = set()
         #: All lists' phrases by `phrase_head`, with the list's index (see `has_phrase`).
-        self._by_head: dict[str, list[tuple[int, str, bool]]] = {}
-        self._headless: list[tuple[int, str, bool]] = []
-        for index, matcher in enumerate(self._matchers):
-            for phrase, is_stem in matcher.phrases:
-                head = phrase_head(phrase)
-                entry = (index, phrase, is_stem)
-                if head is None:
-                    self._headless.append(entry)
-                else:
-                    self._by_head.setdefault(head, []).append(entry)
+        self._by_head, self._headless = phrases_by_head(self._matchers)
 
     def hits(self, folded_text: str) -> list[bool]:
         """For each matcher, whether its keywords occur in `folded_text`."""

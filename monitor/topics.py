@@ -8,7 +8,7 @@ from monitor.textnorm import (
     KeywordMatcher,
     bounded_count,
     keyword_pattern,
-    phrase_head,
+    phrases_by_head,
     tokenized,
 )
 
@@ -34,16 +34,7 @@ class TopicClassifier:
         self._matchers: list[KeywordMatcher] = [matcher for _, matcher in matchers]
         #: Phrases by `phrase_head`: only those whose head is among a text's tokens can occur
         #: (see `KeywordMatcher.has_phrase`); the headless ones are always counted.
-        self._by_head: dict[str, list[tuple[int, str, bool]]] = {}
-        self._headless: list[tuple[int, str, bool]] = []
-        for index, matcher in enumerate(self._matchers):
-            for phrase, is_stem in matcher.phrases:
-                head = phrase_head(phrase)
-                entry = (index, phrase, is_stem)
-                if head is None:
-                    self._headless.append(entry)
-                else:
-                    self._by_head.setdefault(head, []).append(entry)
+        self._by_head, self._headless = phrases_by_head(self._matchers)
         #: Tokens that match some topic or head some phrase → the topics they match.
         self._token_topics: dict[str, tuple[int, ...]] = {}
         #: Tokens that match no topic and are no phrase's head (most): nothing to count.
