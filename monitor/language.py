@@ -87,7 +87,8 @@ def text_words(text: str) -> tuple[str, ...]:
 
 #: Words of the tokens of `textnorm.tokenized`, by token (see `_words_of_tokens`).
 _TOKEN_WORDS: dict[str, tuple[str, ...]] = {}
-_TOKEN_WORDS_LIMIT = 200_000
+#: Emptied when full: the tokens that make most texts, a few MiB at most whatever the input.
+_TOKEN_WORDS_LIMIT = 1 << 14
 
 
 def _words_of_tokens(tokens: Sequence[str]) -> tuple[str, ...]:
