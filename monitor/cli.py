@@ -188,10 +188,14 @@ def run(
         raise typer.Exit(1)
 
 
-IMPORT_BATCH = 4000
-"""Mentions per transaction of `repmon import`. Each commit writes every page the batch dirtied,
-and new mentions land all over the indexes: at 100,000 stored mentions, 4,000 a batch stored
-them with ~25 % less CPU than 1,000 (benchmarks/README.md), for ~35 MiB more peak memory."""
+IMPORT_BATCH = 16_000
+"""Lines (mentions) per transaction of `repmon import`. Each commit writes every page its
+transaction dirtied, and a bulk import dirties the same case, author and index pages again and
+again: at 100,000 mentions, 16,000 a commit spent about half the commit CPU of 4,000
+(benchmarks/README.md). A crash rolls back at most this many lines; the rerun stores them."""
+IMPORT_CHUNK = 4000
+"""Lines analysed and stored at a time within a transaction: what sets the import's memory,
+since a worker holds one chunk and the importer one more per worker."""
 
 
 @app.command("import")
@@ -256,10 +260,11 @@ def import_(
         )
 
         pipeline = application.pipeline  # built (scorers loaded) before the freeze and the fork
-        ahead = AheadIngest(pipeline, workers=ahead_workers)
+        ahead = AheadIngest(pipeline, workers=ahead_workers, commit_every=batch_size)
+        chunks = read_batches(reader, min(batch_size, IMPORT_CHUNK), raw=raw)
         with _settled_for_bulk(), ahead, progress:  # workers fork before the bar starts a thread
             task = progress.add_task("import", total=total, stored=0)
-            for offset, result in ahead.run(read_batches(reader, batch_size, raw=raw)):
+            for offset, result in ahead.run(chunks):
                 totals.add(result)
                 progress.update(task, completed=offset, stored=totals.stored)
         finish_run(application, run_id, "ok", totals.as_dict())

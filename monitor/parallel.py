@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from connectors.filereader import Problem, RawLines, RecordReader, log_skipped
 from db import repository
+from db.session import transaction
 from monitor.models import Mention
 from monitor.pipeline import Analyses, Analysis, Analyzer, BatchResult, Key, Packed, Pipeline
 
@@ -125,9 +126,12 @@ class AheadIngest:
     With `workers=0` everything runs inline, exactly as `Pipeline.ingest` alone.
     """
 
-    def __init__(self, pipeline: Pipeline, *, workers: int) -> None:
+    def __init__(self, pipeline: Pipeline, *, workers: int, commit_every: int = 1) -> None:
         self.pipeline = pipeline
         self.workers = max(0, workers)
+        # Lines per transaction: batches are stored one after another in one transaction until
+        # this many were read (1: each batch commits on its own, as `Pipeline.ingest` does).
+        self.commit_every = max(1, commit_every)
         self._pool: Pool | None = None
         # Whether the last stored batch held mentions stored before (a re-import, or the rerun
         # of an interrupted one): then workers look the next batches' keys up first.
@@ -157,16 +161,39 @@ class AheadIngest:
     def run(self, batches: Iterable[Work[Tag]]) -> Iterator[tuple[Tag, BatchResult]]:
         """Store every batch in order; yield each result with its tag once it is committed.
 
-        At most `workers + 1` batches are in flight, so memory stays bounded whatever the
-        input size.
+        Batches are stored in transactions of `commit_every` lines or more: a commit writes
+        every page its transaction dirtied, and a bulk import dirties the same index and case
+        pages batch after batch. A failure rolls back the open transaction (its batches are
+        stored again by the next import: keys already stored are skipped). At most
+        `workers + 1` batches are in flight, so memory stays bounded whatever the input size.
         """
+        ready = self._in_order(batches)
+        exhausted = False
+        while not exhausted:
+            stored: list[tuple[Tag, BatchResult]] = []
+            lines = 0
+            with transaction(self.pipeline.factory) as session:
+                for work, pending in ready:
+                    tag, result = self._store(session, work, pending)
+                    stored.append((tag, result))
+                    lines += result.received
+                    if lines >= self.commit_every:
+                        break
+                else:
+                    exhausted = True
+            yield from stored
+
+    def _in_order(
+        self, batches: Iterable[Work[Tag]]
+    ) -> Iterator[tuple[Work[Tag], AsyncResult[Analysed] | None]]:
+        """Each batch with its analysis under way, keeping `workers` batches submitted ahead."""
         pending: deque[tuple[Work[Tag], AsyncResult[Analysed] | None]] = deque()
         for work in batches:
             pending.append((work, self._submit(work)))
             if len(pending) > self.workers:
-                yield self._store(*pending.popleft())
+                yield pending.popleft()
         while pending:
-            yield self._store(*pending.popleft())
+            yield pending.popleft()
 
     def _submit(self, work: Work[Tag]) -> AsyncResult[Analysed] | None:
         """Start analysing a batch in a worker (parsing it there too, if it is raw lines)."""
@@ -180,11 +207,11 @@ class AheadIngest:
         return self._pool.apply_async(_analyze, (work.batch, check))
 
     def _store(
-        self, work: Work[Tag], pending: AsyncResult[Analysed] | None
+        self, session: Session, work: Work[Tag], pending: AsyncResult[Analysed] | None
     ) -> tuple[Tag, BatchResult]:
         ready = _ready(work, pending.get() if pending is not None else None)
         result = self.pipeline.ingest(
-            ready.mentions, skipped=ready.skipped, analyses=ready.analyses
+            ready.mentions, skipped=ready.skipped, analyses=ready.analyses, session=session
         )
         self._duplicates_seen = result.duplicates > 0
         return work.tag, result

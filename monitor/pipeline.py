@@ -185,23 +185,37 @@ class Pipeline:
         cursor: CursorUpdate | None = None,
         skipped: int = 0,
         analyses: Analyses | None = None,
+        session: Session | None = None,
     ) -> BatchResult:
         """Store one batch (and the cursor after it) in a single transaction.
 
         `analyses` are results of `Analyzer.analyze` computed ahead; mentions without one are
-        analysed here.
+        analysed here. With `session`, the batch joins that session's open transaction, which
+        the caller commits (a bulk import stores several batches per commit).
         """
+        if session is not None:
+            return self._ingest(session, mentions, cursor, skipped, analyses)
+        with transaction(self.factory) as own:
+            return self._ingest(own, mentions, cursor, skipped, analyses)
+
+    def _ingest(
+        self,
+        session: Session,
+        mentions: list[Mention],
+        cursor: CursorUpdate | None,
+        skipped: int,
+        analyses: Analyses | None,
+    ) -> BatchResult:
         now = self.clock()
         result = BatchResult(received=len(mentions) + skipped, skipped=skipped)
-        with transaction(self.factory) as session:
-            fresh, edits = self._drop_known(session, mentions, result)
-            scored = self._score(fresh, result, analyses)
-            if scored:
-                self._store(session, scored, now, result)
-            if edits:
-                self._store_edits(session, edits, now, result)
-            if cursor is not None:
-                self._save_cursor(session, cursor, result, now)
+        fresh, edits = self._drop_known(session, mentions, result)
+        scored = self._score(fresh, result, analyses)
+        if scored:
+            self._store(session, scored, now, result)
+        if edits:
+            self._store_edits(session, edits, now, result)
+        if cursor is not None:
+            self._save_cursor(session, cursor, result, now)
         return result
 
     def _drop_known(

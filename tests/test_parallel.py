@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, event, text
 
 from benchmarks.common import write_config
 from benchmarks.generate import write_jsonl
@@ -51,7 +51,13 @@ class Imported:
 
 
 def import_with(
-    workers: int, file: Path, config: Path, *, batch: int = BATCH, raw: bool = False
+    workers: int,
+    file: Path,
+    config: Path,
+    *,
+    batch: int = BATCH,
+    raw: bool = False,
+    commit_every: int = 1,
 ) -> Imported:
     """Import `file` in-process with a fixed clock; every batch's result and every table."""
     application = App.open(load_config(config), clock=lambda: NOW, upgrade=True)
@@ -69,7 +75,10 @@ def import_with(
     try:
         with file.open("rb") as stream:
             reader = RecordReader(stream, fmt="jsonl", connector="import", label=file.name)
-            with AheadIngest(application.pipeline, workers=workers) as ahead:
+            ahead_ingest = AheadIngest(
+                application.pipeline, workers=workers, commit_every=commit_every
+            )
+            with ahead_ingest as ahead:
                 batches = read_batches(reader, batch, raw=raw)
                 results = [r for _offset, r in ahead.run(batches)]
         with application.engine.connect() as connection:
@@ -134,13 +143,69 @@ def stored_count(config: Path) -> int:
     return int(count)
 
 
-def test_a_worker_error_fails_the_import_and_keeps_the_batches_stored_before(
-    generated, tmp_path, monkeypatch
+@pytest.mark.parametrize("workers", [0, 2])
+def test_batches_grouped_in_one_transaction_store_what_a_commit_per_batch_stores(
+    generated, tmp_path, workers
 ):
-    """The analyzer is broken for one text (in the workers too: they are forked after this)."""
+    """A bulk import commits every `commit_every` lines, not every batch: the same rows and the
+    same per-batch results, in a quarter of the commits, each result handed out only once its
+    batch is committed (another connection sees it)."""
+    expected = import_with(
+        0, generated, write_config(tmp_path / "a.yaml", f"sqlite:///{tmp_path}/a.db")
+    )
+    url = f"sqlite:///{tmp_path}/b.db"
+    application = App.open(
+        load_config(write_config(tmp_path / "b.yaml", url)), clock=lambda: NOW, upgrade=True
+    )
+    commits: list[int] = []
+    event.listen(application.engine, "commit", lambda _connection: commits.append(1))
+    observer = create_engine(url)
+    results: list[BatchResult] = []
+    visible: list[int] = []
+    try:
+        with generated.open("rb") as stream:
+            reader = RecordReader(stream, fmt="jsonl", connector="import", label="g")
+            with AheadIngest(
+                application.pipeline, workers=workers, commit_every=4 * BATCH
+            ) as ahead:
+                for _offset, result in ahead.run(read_batches(reader, BATCH, raw=bool(workers))):
+                    results.append(result)
+                    with observer.connect() as connection:
+                        visible.append(
+                            connection.execute(text("SELECT count(*) FROM mentions")).scalar_one()
+                        )
+        with application.engine.connect() as connection:
+            mentions = [
+                {k: v for k, v in row._mapping.items() if k not in WALL_CLOCK}
+                for row in connection.execute(
+                    text(f"SELECT * FROM mentions ORDER BY {TABLES['mentions']}")
+                )
+            ]
+    finally:
+        application.engine.dispose()
+        observer.dispose()
+
+    assert [r.as_dict() for r in results] == [r.as_dict() for r in expected.results]
+    assert mentions == expected.tables["mentions"]
+    batches = LINES // BATCH
+    assert [r.received for r in results][:batches] == [BATCH] * batches
+    assert len(commits) == batches // 4
+    stored_so_far = [sum(r.stored for r in results[: i + 1]) for i in range(len(results))]
+    assert all(seen >= stored for seen, stored in zip(visible, stored_so_far, strict=True))
+    # The first result of a group arrives with the whole group committed, not before.
+    assert visible[0] == stored_so_far[3] > stored_so_far[0]
+
+
+@pytest.mark.parametrize(("commit_every", "committed"), [(1, 7), (3 * BATCH, 6)])
+def test_a_worker_error_fails_the_import_and_keeps_the_batches_committed_before(
+    generated, tmp_path, monkeypatch, commit_every, committed
+):
+    """The analyzer is broken for one text of batch 7 (in the workers too: they are forked after
+    this). One commit a batch keeps batches 0-6; a commit every three batches keeps 0-5 (the
+    open transaction, batches 6-7, is rolled back whole)."""
     lines = generated.read_text(encoding="utf-8").splitlines(keepends=True)
     before = tmp_path / "before.jsonl"
-    before.write_text("".join(lines[: 7 * BATCH]), encoding="utf-8")
+    before.write_text("".join(lines[: committed * BATCH]), encoding="utf-8")
     expected_config = write_config(tmp_path / "e.yaml", f"sqlite:///{tmp_path}/e.db")
     import_with(0, before, expected_config)
     marker = "POISON-PILL"
@@ -158,10 +223,10 @@ def test_a_worker_error_fails_the_import_and_keeps_the_batches_stored_before(
     config = write_config(tmp_path / "c.yaml", f"sqlite:///{tmp_path}/c.db")
 
     with pytest.raises(RuntimeError, match="analyzer bug"):
-        import_with(2, generated, config, raw=True)
+        import_with(2, generated, config, raw=True, commit_every=commit_every)
 
-    # Batches 0-6 were committed, in order; the poisoned batch and everything after were not.
-    assert stored_count(config) == stored_count(expected_config) > 6 * BATCH
+    # The batches committed before, in order; nothing of the poisoned batch or after it.
+    assert stored_count(config) == stored_count(expected_config) > (committed - 1) * BATCH
 
 
 def children_of(pid: int) -> set[int]:
