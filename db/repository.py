@@ -82,6 +82,33 @@ def returning_many(
     params = _parameters(plan, rows) if plan is not None and plan.values else None
     if plan is None or params is None:
         return list(connection.execute(stmt, list(rows)))
+    return _insert_pages(connection, plan, params)
+
+
+def returning_values(
+    connection: Connection,
+    name: Hashable,
+    stmt: UpdateBase,
+    keys: tuple[str, ...],
+    values: Sequence[tuple[Any, ...]],
+) -> list[Any]:
+    """`returning_many` for rows given as tuples in `keys` order: on SQLite, when `keys` is the
+    compiled statement's bind order, the tuples go to the bind processors as they are (no dict
+    per row to build and take apart again). Elsewhere the rows become mappings."""
+    if connection.dialect.name == "sqlite" and len(values) >= 2:
+        plan = _plan_for(connection, name, stmt, keys)
+        if plan is not None and plan.values and plan.names == keys:
+            params = _processed(plan, values)
+            if params is not None:
+                return _insert_pages(connection, plan, params)
+    return returning_many(
+        connection, name, stmt, [dict(zip(keys, row, strict=True)) for row in values]
+    )
+
+
+def _insert_pages(
+    connection: Connection, plan: _Plan, params: Sequence[tuple[Any, ...]]
+) -> list[Any]:
     dialect = connection.dialect
     page = max(
         1,
@@ -109,7 +136,12 @@ def _plan(
 ) -> _Plan | None:
     if connection.dialect.name != "sqlite" or len(rows) < 2:
         return None
-    keys = tuple(rows[0])
+    return _plan_for(connection, name, stmt, tuple(rows[0]))
+
+
+def _plan_for(
+    connection: Connection, name: Hashable, stmt: UpdateBase, keys: tuple[str, ...]
+) -> _Plan | None:
     key = (name, keys, connection.dialect.server_version_info)
     if key not in _PLANS:
         _PLANS[key] = _compile(connection, stmt, keys)
@@ -150,8 +182,16 @@ def _parameters(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[An
     that SQLAlchemy's own path raises its usual error."""
     try:
         values = list(map(plan.get, rows))
+    except Exception:  # retried through SQLAlchemy, which raises its usual error
+        return None
+    return _processed(plan, values)
+
+
+def _processed(plan: _Plan, values: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]] | None:
+    """`values` (tuples in the plan's bind order) through the plan's bind processors."""
+    try:
         if not plan.processed:
-            return values
+            return list(values)
         count = len(values)
         columns: list[Iterable[Any]] = list(zip(*values, strict=True))
         for position, processor in plan.processed:
@@ -334,6 +374,34 @@ def upsert_authors(
     }
 
 
+#: The columns of a new `mentions` row, in the table's (and so the compiled INSERT's) order.
+MENTION_COLUMNS: tuple[str, ...] = tuple(
+    column.key for column in MentionRow.__table__.columns if not column.primary_key
+)
+
+
+def insert_mention_values(
+    session: Session, values: Sequence[tuple[Any, ...]]
+) -> dict[tuple[str, str], int]:
+    """`insert_mentions` for rows given as tuples in `MENTION_COLUMNS` order: the bulk path
+    builds no dict per mention."""
+    if not values:
+        return {}
+    result = returning_values(
+        session.connection(), "insert_mentions", _insert_mentions(session), MENTION_COLUMNS, values
+    )
+    return {(source, external_id): mention_id for mention_id, source, external_id in result}
+
+
+def _insert_mentions(session: Session) -> Any:
+    table = MentionRow.__table__
+    return (
+        _insert(session, table)
+        .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
+        .returning(table.c.id, table.c.source, table.c.external_id)
+    )
+
+
 def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
     """Insert what is new and return the ids of the rows this call actually inserted.
 
@@ -343,13 +411,9 @@ def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tu
     """
     if not rows:
         return {}
-    table = MentionRow.__table__
-    stmt = (
-        _insert(session, table)
-        .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
-        .returning(table.c.id, table.c.source, table.c.external_id)
+    result = returning_many(
+        session.connection(), "insert_mentions", _insert_mentions(session), rows
     )
-    result = returning_many(session.connection(), "insert_mentions", stmt, rows)
     return {(source, external_id): mention_id for mention_id, source, external_id in result}
 
 

@@ -284,7 +284,7 @@ class Pipeline:
         # Mentions by an author with an open case are stored linked to it: intake keeps the link
         # unless a follow-up changed the author's cases (then it corrects it).
         open_cases = repository.open_cases_by_author(session, [a.id for a in authors.values()])
-        rows = []
+        rows: list[tuple[Any, ...]] = []
         for item in items:
             m, s = item.mention, item.score
             author = authors.get((m.source, m.author)) if m.author else None
@@ -310,30 +310,38 @@ class Pipeline:
                     ),
                 )
             ranking = item.ranking
-            row = {
-                "source": m.source,
-                "external_id": m.external_id,
-                "connector": m.connector,
-                "brand": item.brand,
-                "url": m.url,
-                "text": m.text,
-                "title": m.title,
-                "author_id": item.author_id,
-                "lang": s.lang,
-                "rating": m.rating,
-                "in_reply_to": m.in_reply_to,
-                "created_at": m.created_at,
-                "fetched_at": now,
-                "metrics": m.metrics or None,
-                "raw": m.raw,
-                **s.columns(),
-                "topic": item.topic,
-                "priority": ranking.priority if ranking else None,
-                "reasons": ranking.reasons if ranking else None,
-                "case_id": item.case_id,
-            }
-            rows.append(row)
-        inserted = repository.insert_mentions(session, rows)
+            # In repository.MENTION_COLUMNS order (a test pins it): no dict per mention.
+            rows.append(
+                (
+                    m.source,
+                    m.external_id,
+                    m.connector,
+                    item.brand,
+                    m.url,
+                    m.text,
+                    m.title,
+                    item.author_id,
+                    s.lang,
+                    m.rating,
+                    m.in_reply_to,
+                    m.created_at,
+                    now,
+                    m.metrics or None,
+                    m.raw,
+                    s.compound,
+                    s.pos,
+                    s.neu,
+                    s.neg,
+                    s.label,
+                    s.scorer,
+                    s.coverage,
+                    item.topic,
+                    ranking.priority if ranking else None,
+                    ranking.reasons if ranking else None,
+                    item.case_id,
+                )
+            )
+        inserted = repository.insert_mention_values(session, rows)
         result.stored = len(inserted)
         result.duplicates += len(rows) - len(inserted)
         if inserted:

@@ -167,3 +167,54 @@ def test_an_analysis_survives_the_trip_from_a_worker_intact(db_url, tmp_path):
         assert analysis is not None
         assert Analysis.unpacked(analysis.packed()) == analysis
         assert pickle.loads(pickle.dumps(analysis.packed())) == analysis.packed()
+
+
+def test_every_column_of_a_stored_mention_holds_its_own_value(db_url, tmp_path):
+    """The pipeline builds each row as a tuple in the table's column order: a swapped pair
+    (pos/neu, title/url, priority/coverage...) would land in the wrong columns here."""
+    app = open_app(db_url, tmp_path)
+    created = NOW - timedelta(hours=3)
+    item = mention(
+        "1",
+        ANGRY,
+        source="appstore",
+        rating=2,
+        title="Double charge",
+        url="https://apps.example/r/1",
+        in_reply_to="0",
+        metrics={"likes": 4},
+        raw={"id": "1"},
+        created_at=created,
+    )
+    score = app.pipeline.analyzer.scorer.score(f"{item.title}. {item.text}", "en", 2)
+    app.pipeline.ingest([item])
+    with app.factory() as session:
+        row = session.scalars(select(MentionRow)).one()
+        author = session.scalars(select(Author)).one()
+        case = session.scalars(select(Case)).one()
+        stored = {column: getattr(row, column) for column in repository.MENTION_COLUMNS}
+    app.close()
+    assert stored == {
+        "source": "appstore",
+        "external_id": "1",
+        "connector": "test",
+        "brand": "Acme",
+        "url": "https://apps.example/r/1",
+        "text": ANGRY,
+        "title": "Double charge",
+        "author_id": author.id,
+        "lang": "en",
+        "rating": 2,
+        "in_reply_to": "0",
+        "created_at": created,
+        "fetched_at": stored["fetched_at"],  # the wall clock: checked below
+        "metrics": {"likes": 4},
+        "raw": {"id": "1"},
+        **score.columns(),
+        "topic": "billing",
+        "priority": case.priority,
+        "reasons": case.reasons,
+        "case_id": case.id,
+    }
+    assert stored["fetched_at"] >= created
+    assert 0 < case.priority <= 1 and "2★ review" in case.reasons

@@ -105,6 +105,47 @@ def test_insert_mentions_stores_and_returns_what_sqlalchemy_would(app: App) -> N
     assert _stored(app, "a") == _stored(app, "b")
 
 
+def test_mention_values_are_the_table_columns_in_order() -> None:
+    """The pipeline builds its rows in this order; a new column must be added there too."""
+    assert tuple(_row("a1")) == repository.MENTION_COLUMNS
+    assert tuple(c.key for c in MENTIONS.c if c.key != "id") == repository.MENTION_COLUMNS
+
+
+def test_mention_values_store_what_the_mapping_path_stores(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tuples in MENTION_COLUMNS order: the same bytes and returned keys as dict rows, through
+    the compiled plan on SQLite (not a silent fallback to dicts)."""
+    built: list[int] = []
+    to_mappings = repository.returning_many
+    monkeypatch.setattr(
+        repository,
+        "returning_many",
+        lambda *args, **kwargs: built.append(1) or to_mappings(*args, **kwargs),
+    )
+    with transaction(app.factory) as session:
+        values = [tuple(row.values()) for row in _rows("a")]
+        ours = repository.insert_mention_values(session, values)
+        again = repository.insert_mention_values(session, values[:2])
+    monkeypatch.undo()
+    with transaction(app.factory) as session:
+        theirs = repository.insert_mentions(session, _rows("b"))
+    assert sorted(ours) == [("x", f"a{i}") for i in range(1, 5)]
+    assert again == {}  # already stored: nothing comes back, nothing opens a case twice
+    assert len(theirs) == 4
+    assert _stored(app, "a") == _stored(app, "b")
+    assert built == ([] if app.engine.dialect.name == "sqlite" else [1, 1])
+
+
+def test_a_refused_mention_value_raises_sqlalchemys_error(app: App) -> None:
+    values = [tuple(row.values()) for row in _rows("a")]
+    created_at = repository.MENTION_COLUMNS.index("created_at")
+    values[1] = (*values[1][:created_at], "yesterday", *values[1][created_at + 1 :])
+    with pytest.raises(StatementError), transaction(app.factory) as session:
+        repository.insert_mention_values(session, values)
+    assert _stored(app, "a") == []
+
+
 def test_only_rows_actually_inserted_come_back(app: App) -> None:
     with transaction(app.factory) as session:
         first = repository.insert_mentions(session, _rows("a")[:2])
