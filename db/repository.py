@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import chain, repeat
 from operator import is_, itemgetter
 from typing import Any, cast
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, Dialect, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -91,16 +91,24 @@ def returning_values(
     stmt: UpdateBase,
     keys: tuple[str, ...],
     values: Sequence[tuple[Any, ...]],
+    *,
+    bound: frozenset[str] = frozenset(),
 ) -> list[Any]:
     """`returning_many` for rows given as tuples in `keys` order: on SQLite, when `keys` is the
     compiled statement's bind order, the tuples go to the bind processors as they are (no dict
-    per row to build and take apart again). Elsewhere the rows become mappings."""
-    if connection.dialect.name == "sqlite" and len(values) >= 2:
+    per row to build and take apart again). Elsewhere the rows become mappings.
+
+    The columns in `bound` already hold the driver's values (made with this plan's own bind
+    processors, see `mention_binder`): SQLite's plan only.
+    """
+    if connection.dialect.name == "sqlite" and (len(values) >= 2 or bound):
         plan = _plan_for(connection, name, stmt, keys)
         if plan is not None and plan.values and plan.names == keys:
-            params = _processed(plan, values)
+            params = _processed(plan, values, skip={keys.index(column) for column in bound})
             if params is not None:
                 return _insert_pages(connection, plan, params)
+    if bound:
+        raise ValueError(f"{name}: values bound ahead need SQLite's compiled plan")
     return returning_many(
         connection, name, stmt, [dict(zip(keys, row, strict=True)) for row in values]
     )
@@ -144,12 +152,11 @@ def _plan_for(
 ) -> _Plan | None:
     key = (name, keys, connection.dialect.server_version_info)
     if key not in _PLANS:
-        _PLANS[key] = _compile(connection, stmt, keys)
+        _PLANS[key] = _compile(connection.dialect, stmt, keys)
     return _PLANS[key]
 
 
-def _compile(connection: Connection, stmt: UpdateBase, keys: tuple[str, ...]) -> _Plan | None:
-    dialect = connection.dialect
+def _compile(dialect: Dialect, stmt: UpdateBase, keys: tuple[str, ...]) -> _Plan | None:
     compiled: Any = stmt.compile(dialect=dialect, column_keys=list(keys))
     names = tuple(compiled.positiontup or ())
     if (
@@ -187,14 +194,18 @@ def _parameters(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[An
     return _processed(plan, values)
 
 
-def _processed(plan: _Plan, values: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]] | None:
-    """`values` (tuples in the plan's bind order) through the plan's bind processors."""
+def _processed(
+    plan: _Plan, values: Sequence[tuple[Any, ...]], skip: Collection[int] = ()
+) -> list[tuple[Any, ...]] | None:
+    """`values` (tuples in the plan's bind order) through the plan's bind processors, but for
+    the positions in `skip` (bound ahead)."""
+    processed = [(p, processor) for p, processor in plan.processed if p not in skip]
     try:
-        if not plan.processed:
+        if not processed:
             return list(values)
         count = len(values)
         columns: list[Iterable[Any]] = list(zip(*values, strict=True))
-        for position, processor in plan.processed:
+        for position, processor in processed:
             column = cast(tuple[Any, ...], columns[position])
             first = column[0]
             if all(map(is_, column, repeat(first))):
@@ -380,23 +391,58 @@ MENTION_COLUMNS: tuple[str, ...] = tuple(
 )
 
 
+#: The columns of a new mention that depend on the mention alone and cost the most to bind
+#: (a datetime's text, two JSON documents): the import's worker processes bind them ahead.
+MENTION_BOUND_AHEAD = frozenset({"created_at", "metrics", "raw"})
+#: (created_at, metrics, raw) -> their driver values.
+MentionBinder = Callable[[datetime, Any, Any], tuple[Any, Any, Any]]
+
+
+def mention_binder(dialect: Dialect) -> MentionBinder | None:
+    """The driver values of `MENTION_BOUND_AHEAD` as `insert_mention_values` would bind them,
+    made by the compiled INSERT's own bind processors (so the stored bytes are the same); None
+    where the bulk insert takes no values bound ahead (PostgreSQL)."""
+    if dialect.name != "sqlite":
+        return None
+    plan = _compile(dialect, _insert_mentions(dialect.name), MENTION_COLUMNS)
+    if plan is None or plan.names != MENTION_COLUMNS:
+        return None
+    processors = dict(plan.processed)
+    created, metrics, raw = (
+        processors.get(MENTION_COLUMNS.index(column), _unchanged)
+        for column in ("created_at", "metrics", "raw")
+    )
+    return lambda created_at, metrics_, raw_: (created(created_at), metrics(metrics_), raw(raw_))
+
+
+def _unchanged(value: Any) -> Any:
+    return value
+
+
 def insert_mention_values(
-    session: Session, values: Sequence[tuple[Any, ...]]
+    session: Session, values: Sequence[tuple[Any, ...]], *, bound_ahead: bool = False
 ) -> dict[tuple[str, str], int]:
     """`insert_mentions` for rows given as tuples in `MENTION_COLUMNS` order: the bulk path
-    builds no dict per mention."""
+    builds no dict per mention. With `bound_ahead`, the rows' `MENTION_BOUND_AHEAD` columns
+    hold what `mention_binder` made of them (SQLite)."""
     if not values:
         return {}
     result = returning_values(
-        session.connection(), "insert_mentions", _insert_mentions(session), MENTION_COLUMNS, values
+        session.connection(),
+        "insert_mentions",
+        _insert_mentions(session.get_bind().dialect.name),
+        MENTION_COLUMNS,
+        values,
+        bound=MENTION_BOUND_AHEAD if bound_ahead else frozenset(),
     )
     return {(source, external_id): mention_id for mention_id, source, external_id in result}
 
 
-def _insert_mentions(session: Session) -> Any:
+def _insert_mentions(dialect_name: str) -> Any:
     table = MentionRow.__table__
+    module: Any = postgresql if dialect_name == "postgresql" else sqlite
     return (
-        _insert(session, table)
+        module.insert(table)
         .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
         .returning(table.c.id, table.c.source, table.c.external_id)
     )
@@ -411,9 +457,8 @@ def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tu
     """
     if not rows:
         return {}
-    result = returning_many(
-        session.connection(), "insert_mentions", _insert_mentions(session), rows
-    )
+    stmt = _insert_mentions(session.get_bind().dialect.name)
+    result = returning_many(session.connection(), "insert_mentions", stmt, rows)
     return {(source, external_id): mention_id for mention_id, source, external_id in result}
 
 

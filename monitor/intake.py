@@ -45,6 +45,7 @@ class ScoredMention:
     ranking: Ranking | None = None
     urgency: list[Signal] | None = None  # complaints only: it feeds their ranking
     case_id: int | None = None  # the case the mention was stored linked to, if any
+    bound: tuple[Any, Any, Any] | None = None  # see `Analysis.bound`
 
 
 @dataclass(slots=True)

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -89,6 +89,8 @@ class Analysis:
     complaint: bool
     topic: str | None
     urgency: list[Signal] | None  # complaints only: it feeds their ranking
+    #: The mention's columns a worker bound for the database ahead (`repository.mention_binder`).
+    bound: tuple[Any, Any, Any] | None = None
 
     def packed(self) -> Packed:
         """Plain values for the trip back from a worker process: the storing process rebuilds
@@ -98,10 +100,10 @@ class Analysis:
         return (self.brand, self.score.values(), self.complaint, self.topic, names)
 
     @classmethod
-    def unpacked(cls, packed: Packed) -> Analysis:
+    def unpacked(cls, packed: Packed, bound: tuple[Any, Any, Any] | None = None) -> Analysis:
         brand, score, complaint, topic, names = packed
         urgency = None if names is None else [signal_named(name) for name in names]
-        return cls(brand, Score(*score), complaint, topic, urgency)
+        return cls(brand, Score(*score), complaint, topic, urgency, bound)
 
 
 Key = tuple[str, str]
@@ -273,6 +275,7 @@ class Pipeline:
                     analysis.complaint,
                     topic=analysis.topic,
                     urgency=analysis.urgency,
+                    bound=analysis.bound,
                 )
             )
         return scored
@@ -285,6 +288,8 @@ class Pipeline:
         # unless a follow-up changed the author's cases (then it corrects it).
         open_cases = repository.open_cases_by_author(session, [a.id for a in authors.values()])
         rows: list[tuple[Any, ...]] = []
+        # Workers bound created_at, metrics and raw ahead (SQLite imports): all or none.
+        bound_ahead = all(item.bound is not None for item in items)
         for item in items:
             m, s = item.mention, item.score
             author = authors.get((m.source, m.author)) if m.author else None
@@ -310,6 +315,10 @@ class Pipeline:
                     ),
                 )
             ranking = item.ranking
+            if bound_ahead:
+                created_at, metrics, raw = cast(tuple[Any, Any, Any], item.bound)
+            else:
+                created_at, metrics, raw = m.created_at, m.metrics or None, m.raw
             # In repository.MENTION_COLUMNS order (a test pins it): no dict per mention.
             rows.append(
                 (
@@ -324,10 +333,10 @@ class Pipeline:
                     s.lang,
                     m.rating,
                     m.in_reply_to,
-                    m.created_at,
+                    created_at,
                     now,
-                    m.metrics or None,
-                    m.raw,
+                    metrics,
+                    raw,
                     s.compound,
                     s.pos,
                     s.neu,
@@ -341,7 +350,7 @@ class Pipeline:
                     item.case_id,
                 )
             )
-        inserted = repository.insert_mention_values(session, rows)
+        inserted = repository.insert_mention_values(session, rows, bound_ahead=bound_ahead)
         result.stored = len(inserted)
         result.duplicates += len(rows) - len(inserted)
         if inserted:

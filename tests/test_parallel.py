@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event, text
 from benchmarks.common import write_config
 from benchmarks.generate import write_jsonl
 from connectors.filereader import RecordReader
+from db import repository
 from monitor.app import App
 from monitor.config import load_config
 from monitor.models import Mention
@@ -125,6 +126,22 @@ def test_two_workers_store_exactly_what_the_inline_import_stores(
     assert len(inline_tables["cases"]) > 50
     assert sum(r.cases_joined for r in inline_results) > 50
     assert sum(r.excluded for r in inline_results) > 0
+
+
+def test_workers_bind_the_mention_columns_ahead_on_sqlite(generated, tmp_path, db_url, monkeypatch):
+    """On SQLite the workers also bind created_at, metrics and raw for the insert (the test
+    above shows the stored bytes are the same); PostgreSQL's insert takes plain values."""
+    flags: list[bool] = []
+    insert = repository.insert_mention_values
+
+    def recording(session: Any, values: Any, *, bound_ahead: bool = False) -> Any:
+        flags.append(bound_ahead)
+        return insert(session, values, bound_ahead=bound_ahead)
+
+    monkeypatch.setattr(repository, "insert_mention_values", recording)
+    import_with(2, generated, write_config(tmp_path / "w.yaml", db_url), raw=True)
+    assert len(flags) >= LINES // BATCH
+    assert set(flags) == {db_url.startswith("sqlite")}
 
 
 def stored_keys(config: Path) -> list[tuple[str, str]]:
