@@ -358,10 +358,50 @@ def upsert_authors(
     """
     if not rows:
         return {}
+    stmt = _upsert_authors(session.get_bind().dialect.name)
+    return _author_states(returning_many(session.connection(), "upsert_authors", stmt, rows))
+
+
+#: The columns of an author row to upsert, in the table's (and the compiled INSERT's) order.
+AUTHOR_COLUMNS: tuple[str, ...] = tuple(
+    column.key for column in Author.__table__.columns if not column.primary_key
+)
+#: Author columns a bulk import can give bound ahead: the text of a mention's `created_at`,
+#: which the workers bound already (`mention_binder`; both columns are `UTCDateTime`).
+AUTHOR_BOUND_AHEAD = frozenset({"first_seen_at", "last_seen_at"})
+
+
+def upsert_author_values(
+    session: Session, values: Sequence[tuple[Any, ...]], *, bound_ahead: bool = False
+) -> dict[tuple[str, str], AuthorState]:
+    """`upsert_authors` for rows given as tuples in `AUTHOR_COLUMNS` order; with `bound_ahead`
+    their `AUTHOR_BOUND_AHEAD` columns hold driver values (SQLite)."""
+    if not values:
+        return {}
+    result = returning_values(
+        session.connection(),
+        "upsert_authors",
+        _upsert_authors(session.get_bind().dialect.name),
+        AUTHOR_COLUMNS,
+        values,
+        bound=AUTHOR_BOUND_AHEAD if bound_ahead else frozenset(),
+    )
+    return _author_states(result)
+
+
+def _author_states(result: Iterable[Any]) -> dict[tuple[str, str], AuthorState]:
+    return {
+        (source, handle): AuthorState(author_id, followers, mentions, complaints)
+        for author_id, source, handle, followers, mentions, complaints in result
+    }
+
+
+def _upsert_authors(dialect_name: str) -> Any:
     table = Author.__table__
-    stmt = _insert(session, table)
+    module: Any = postgresql if dialect_name == "postgresql" else sqlite
+    stmt = module.insert(table)
     excluded = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
+    return stmt.on_conflict_do_update(
         index_elements=[table.c.source, table.c.handle],
         set_={
             "name": func.coalesce(excluded.name, table.c.name),
@@ -378,11 +418,6 @@ def upsert_authors(
         table.c.mentions_seen,
         table.c.complaints_seen,
     )
-    result = returning_many(session.connection(), "upsert_authors", stmt, rows)
-    return {
-        (source, handle): AuthorState(author_id, followers, mentions, complaints)
-        for author_id, source, handle, followers, mentions, complaints in result
-    }
 
 
 #: The columns of a new `mentions` row, in the table's (and so the compiled INSERT's) order.

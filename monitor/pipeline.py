@@ -283,13 +283,15 @@ class Pipeline:
     def _store(
         self, session: Session, items: list[ScoredMention], now: datetime, result: BatchResult
     ) -> None:
-        authors = repository.upsert_authors(session, _author_rows(items))
+        # Workers bound created_at, metrics and raw ahead (SQLite imports): all or none.
+        bound_ahead = all(item.bound is not None for item in items)
+        authors = repository.upsert_author_values(
+            session, _author_values(items, bound_ahead), bound_ahead=bound_ahead
+        )
         # Mentions by an author with an open case are stored linked to it: intake keeps the link
         # unless a follow-up changed the author's cases (then it corrects it).
         open_cases = repository.open_cases_by_author(session, [a.id for a in authors.values()])
         rows: list[tuple[Any, ...]] = []
-        # Workers bound created_at, metrics and raw ahead (SQLite imports): all or none.
-        bound_ahead = all(item.bound is not None for item in items)
         for item in items:
             m, s = item.mention, item.score
             author = authors.get((m.source, m.author)) if m.author else None
@@ -379,31 +381,41 @@ class Pipeline:
             state.newest_item_at = result.newest
 
 
-def _author_rows(items: list[ScoredMention]) -> list[dict[str, Any]]:
-    """One row per (source, handle) in the batch: PostgreSQL refuses two updates of one row."""
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
+def _author_values(items: list[ScoredMention], bound_ahead: bool) -> list[tuple[Any, ...]]:
+    """One row per (source, handle) in the batch, in `repository.AUTHOR_COLUMNS` order
+    (PostgreSQL refuses two updates of one row in one statement): the batch's counts, the name
+    and followers of the author's newest mention, and first/last seen. With `bound_ahead` the
+    two datetimes go as the text the workers bound for their mentions' `created_at`."""
+    # source, handle, name, followers, mentions, complaints, first, its value, last, its value
+    rows: dict[tuple[str, str], list[Any]] = {}
     for item in items:
         m = item.mention
         if not m.author:
             continue
+        created = m.created_at
+        value = cast(tuple[Any, Any, Any], item.bound)[0] if bound_ahead else created
         row = rows.get((m.source, m.author))
         if row is None:
-            row = rows[(m.source, m.author)] = {
-                "source": m.source,
-                "handle": m.author,
-                "name": m.author_name,
-                "followers": m.author_followers,
-                "mentions_seen": 0,
-                "complaints_seen": 0,
-                "first_seen_at": m.created_at,
-                "last_seen_at": m.created_at,
-            }
-        row["mentions_seen"] += 1
-        row["complaints_seen"] += int(item.complaint)
-        if m.created_at >= row["last_seen_at"]:
-            row["last_seen_at"] = m.created_at
-            row["name"] = m.author_name or row["name"]
+            rows[(m.source, m.author)] = [
+                m.source,
+                m.author,
+                m.author_name,
+                m.author_followers,
+                1,
+                int(item.complaint),
+                created,
+                value,
+                created,
+                value,
+            ]
+            continue
+        row[4] += 1
+        row[5] += int(item.complaint)
+        if created >= row[8]:  # the newest mention so far: its name and followers win
+            row[8], row[9] = created, value
+            row[2] = m.author_name or row[2]
             if m.author_followers is not None:
-                row["followers"] = m.author_followers
-        row["first_seen_at"] = min(row["first_seen_at"], m.created_at)
-    return list(rows.values())
+                row[3] = m.author_followers
+        if created < row[6]:
+            row[6], row[7] = created, value
+    return [(r[0], r[1], r[2], r[3], r[4], r[5], r[7], r[9]) for r in rows.values()]

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from db import repository
-from db.models import MentionRow, OutboxRow
+from db.models import Author, MentionRow, OutboxRow
 from db.session import transaction
 from monitor.app import App
 from tests.support import NOW, make_config
@@ -144,6 +144,61 @@ def test_a_refused_mention_value_raises_sqlalchemys_error(app: App) -> None:
     with pytest.raises(StatementError), transaction(app.factory) as session:
         repository.insert_mention_values(session, values)
     assert _stored(app, "a") == []
+
+
+def _authors(prefix: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": "x",
+            "handle": f"{prefix}{i}",
+            "name": None if i == 2 else f"Name {i}",
+            "followers": None if i == 3 else 10 * i,
+            "mentions_seen": i,
+            "complaints_seen": i - 1,
+            "first_seen_at": NOW - timedelta(days=i, microseconds=i),
+            "last_seen_at": NOW - timedelta(hours=i),
+        }
+        for i in range(1, 5)
+    ]
+
+
+def _stored_authors(app: App, prefix: str) -> list[tuple[Any, ...]]:
+    with app.engine.connect() as connection:
+        authors = Author.__table__
+        columns = [c for c in authors.c if c.name not in {"id", "handle"}]
+        if app.engine.dialect.name == "sqlite":
+            columns = [c.cast(authors.c.handle.type) for c in columns]
+        stmt = select(*columns).where(authors.c.handle.like(f"{prefix}%")).order_by(authors.c.id)
+        return [tuple(r) for r in connection.execute(stmt)]
+
+
+def test_author_values_upsert_what_the_mapping_path_upserts(app: App) -> None:
+    """Twice each (insert, then the conflict's update), as tuples in AUTHOR_COLUMNS order and
+    as dicts; on SQLite also with the datetimes bound ahead by `mention_binder`."""
+    assert tuple(_authors("a")[0]) == repository.AUTHOR_COLUMNS
+    binder = repository.mention_binder(app.engine.dialect)
+    for _ in range(2):
+        with transaction(app.factory) as session:
+            theirs = repository.upsert_authors(session, _authors("a"))
+            ours = repository.upsert_author_values(
+                session, [tuple(row.values()) for row in _authors("b")]
+            )
+            if binder is not None:
+                bound = [
+                    (*row[:6], binder(row[6], None, None)[0], binder(row[7], None, None)[0])
+                    for row in (tuple(r.values()) for r in _authors("c"))
+                ]
+                ahead = repository.upsert_author_values(session, bound, bound_ahead=True)
+                assert [s.mentions_seen for s in ahead.values()] == [
+                    s.mentions_seen for s in theirs.values()
+                ]
+        assert [(k[1][1:], v.followers, v.mentions_seen) for k, v in ours.items()] == [
+            (k[1][1:], v.followers, v.mentions_seen) for k, v in theirs.items()
+        ]
+    assert _stored_authors(app, "b") == _stored_authors(app, "a")
+    assert [int(row[3]) for row in _stored_authors(app, "a")] == [2, 4, 6, 8]  # counts added
+    if binder is not None:
+        assert _stored_authors(app, "c") == _stored_authors(app, "a")
 
 
 def test_only_rows_actually_inserted_come_back(app: App) -> None:
