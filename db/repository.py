@@ -319,6 +319,56 @@ _KNOWN_IDS = select(MentionRow.external_id).where(
 )
 
 
+@dataclass(frozen=True, slots=True)
+class _InPlan:
+    """A SELECT whose IN list has a given length, compiled for SQLite: `names` are the binds in
+    order (`in_<i>` for the list's items), `constants` the values the statement carries."""
+
+    sql: str
+    names: tuple[str, ...]
+    constants: dict[str, Any]
+
+
+_IN_PLANS: dict[Hashable, _InPlan] = {}
+
+
+def _select_in(
+    connection: Connection,
+    name: str,
+    build: Callable[[list[Any]], Any],
+    values: Sequence[Any],
+    params: Mapping[str, Any],
+) -> Iterable[tuple[Any, ...]]:
+    """SQLite: the rows of `build(binds)` (a SELECT with `values` as its IN list) as driver SQL
+    compiled once per list length. SQLAlchemy renders an expanding IN list again at every
+    execution, and the import runs these reads ten times a batch."""
+    key = (name, len(values), connection.dialect.server_version_info)
+    plan = _IN_PLANS.get(key)
+    if plan is None:
+        stmt = build([bindparam(f"in_{i}") for i in range(len(values))])
+        dialect = connection.dialect
+        compiled: Any = stmt.compile(dialect=dialect)
+        if any(
+            compiled.binds[n].type.dialect_impl(dialect).bind_processor(dialect)
+            for n in compiled.positiontup
+        ):
+            raise TypeError(f"{name}: its binds need processing; not a plain-value IN query")
+        binds = {n: compiled.binds[n] for n in compiled.positiontup}
+        constants = {n: b.effective_value for n, b in binds.items() if b.value is not None}
+        plan = _IN_PLANS[key] = _InPlan(compiled.string, tuple(compiled.positiontup), constants)
+    bound = {**plan.constants, **params}
+    return connection.exec_driver_sql(
+        plan.sql,
+        tuple(values[int(n[3:])] if n.startswith("in_") else bound[n] for n in plan.names),
+    )
+
+
+def _known_ids(binds: list[Any]) -> Any:
+    return select(MentionRow.external_id).where(
+        MentionRow.source == bindparam("source"), MentionRow.external_id.in_(binds)
+    )
+
+
 def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
     """Which (source, external_id) pairs are stored already."""
     by_source: dict[str, list[str]] = {}
@@ -328,12 +378,19 @@ def existing_keys(session: Session, keys: Iterable[tuple[str, str]]) -> set[tupl
     # `source = ? AND external_id IN (…)` is an index lookup; a row-value IN over both columns
     # made SQLite scan the whole unique index for every chunk. One statement with bound
     # parameters for all chunks: no literal list to coerce and no statement to build per chunk.
+    sqlite_ = session.get_bind().dialect.name == "sqlite"
+    if sqlite_:
+        session.flush()  # as the ORM query's autoflush does
     for source, ids in by_source.items():
         for start in range(0, len(ids), _IN_CHUNK):
-            rows = session.scalars(
-                _KNOWN_IDS, {"source": source, "ids": ids[start : start + _IN_CHUNK]}
-            )
-            found.update((source, external_id) for external_id in rows)
+            chunk = ids[start : start + _IN_CHUNK]
+            if sqlite_:
+                connection = session.connection()
+                rows = _select_in(connection, "known_ids", _known_ids, chunk, {"source": source})
+                found.update((source, external_id) for (external_id,) in rows)
+                continue
+            known = session.scalars(_KNOWN_IDS, {"source": source, "ids": chunk})
+            found.update((source, external_id) for external_id in known)
     return found
 
 
@@ -517,9 +574,16 @@ _OPEN_CASES = (
         _CASES.c.priority,
         _CASES.c.mention_count,
     )
-    .where(_CASES.c.author_id.in_(bindparam("authors", expanding=True)), _CASES.c.status.in_(OPEN))
+    .where(_CASES.c.status.in_([bindparam(f"open_{i}", status) for i, status in enumerate(OPEN)]))
     .order_by(_CASES.c.opened_at)
 )
+_OPEN_CASES_BY_AUTHORS = _OPEN_CASES.where(
+    _CASES.c.author_id.in_(bindparam("authors", expanding=True))
+)
+
+
+def _open_cases(binds: list[Any]) -> Any:
+    return _OPEN_CASES.where(_CASES.c.author_id.in_(binds))
 
 
 def open_cases_by_author(session: Session, author_ids: Iterable[int]) -> dict[int, OpenCase]:
@@ -527,8 +591,13 @@ def open_cases_by_author(session: Session, author_ids: Iterable[int]) -> dict[in
     ids = sorted(set(author_ids))
     found: dict[int, OpenCase] = {}
     session.flush()  # as the ORM query's autoflush did: follow_ups may have reopened a case
+    sqlite_ = session.get_bind().dialect.name == "sqlite"
     for start in range(0, len(ids), _IN_CHUNK):
-        rows = session.execute(_OPEN_CASES, {"authors": ids[start : start + _IN_CHUNK]})
+        chunk = ids[start : start + _IN_CHUNK]
+        if sqlite_:
+            rows = _select_in(session.connection(), "open_cases", _open_cases, chunk, {})
+        else:
+            rows = session.execute(_OPEN_CASES_BY_AUTHORS, {"authors": chunk})
         for author_id, case_id, mention_id, priority, mention_count in rows:
             if author_id is not None:
                 found[author_id] = OpenCase(case_id, mention_id, priority, mention_count)

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from db import repository
-from db.models import Author, MentionRow, OutboxRow
+from db.models import Author, Case, MentionRow, OutboxRow
 from db.session import transaction
 from monitor.app import App
 from tests.support import NOW, make_config
@@ -288,3 +288,59 @@ def test_same_plan_name_with_other_keys_compiles_again(app: App) -> None:
         )
         errors = session.scalars(select(OutboxRow.last_error).order_by(OutboxRow.key)).all()
     assert errors == [None, None, "e", "e"]
+
+
+def test_known_keys_and_open_cases_read_what_sqlalchemys_expanding_in_reads(app: App) -> None:
+    """SQLite runs these two reads as driver SQL compiled once per list length: the same
+    answers as SQLAlchemy's expanding IN, across chunks of 400 and a short last chunk."""
+    stored = [_row(f"k{i}") for i in range(1, 10)] + [
+        {**_row(f"k{i}"), "source": "reddit"} for i in range(1, 4)
+    ]
+    with transaction(app.factory) as session:
+        repository.insert_mentions(session, stored)
+        authors = repository.upsert_authors(session, _authors("o") + _authors("p"))
+        ids = sorted(a.id for a in authors.values())
+        mention_ids = list(
+            session.scalars(select(MENTIONS.c.id).order_by(MENTIONS.c.id).limit(len(ids)))
+        )
+        statuses = [
+            "new",
+            "claimed",
+            "resolved",
+            "snoozed",
+            "dismissed",
+            "escalated",
+            "new",
+            "routed",
+        ]
+        session.execute(
+            insert(Case.__table__),
+            [
+                {
+                    "source": "x",
+                    "author_id": author_id,
+                    "mention_id": mention_id,
+                    "status": status,
+                    "priority": 0.5,
+                    "reasons": ["r"],
+                    "factors": {},
+                    "mention_count": 1,
+                    "opened_at": NOW - timedelta(minutes=n),
+                    "updated_at": NOW,
+                    "reopened_count": 0,
+                }
+                for n, (author_id, mention_id, status) in enumerate(
+                    zip(ids * 2, mention_ids * 2, statuses * 2, strict=False)
+                )
+            ],
+        )
+    asked = [("x", f"k{i}") for i in range(0, 900)] + [("reddit", "k2"), ("appstore", "k2")]
+    with transaction(app.factory) as session:
+        known = repository.existing_keys(session, asked)
+        cases = repository.open_cases_by_author(session, [*ids, 10_000])
+        expected_cases: dict[int, Any] = {}
+        for row in session.execute(repository._OPEN_CASES_BY_AUTHORS, {"authors": [*ids, 10_000]}):
+            expected_cases[row.author_id] = repository.OpenCase(*row[1:])
+    assert known == {("x", f"k{i}") for i in range(1, 10)} | {("reddit", "k2")}
+    assert cases == expected_cases
+    assert {c.id for c in cases.values()} and len(cases) < len(ids)  # closed ones left out
