@@ -13,11 +13,8 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain, compress, filterfalse, repeat
-from operator import is_
+from itertools import filterfalse
 from typing import Any
-
-from monitor.textnorm import remembered_tokens
 
 _lock = threading.Lock()
 
@@ -33,13 +30,11 @@ LONG_MARGIN = 1.5
 MAX_VOTING_WORDS = 200
 
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
-#: `_WORD` for text without apostrophes, where its optional group cannot match.
+#: `_WORD` without apostrophes: what a letter is, here and in `_letter_runs`.
 _LETTERS = re.compile(r"[^\W\d_]+")
-#: The same words in ASCII text, found twice as fast as with the Unicode classes above.
-_ASCII_WORD = re.compile(r"[a-z]+(?:'[a-z]+)*")
-#: The same again in ASCII text without apostrophes, where the optional group cannot match.
-_ASCII_LETTERS = re.compile(r"[a-z]+")
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+")
+#: `_NOISE` in text without "://" or "www.": its @handles, found four times as fast.
+_HANDLE = re.compile(r"@\w+")
 
 # Votes are counted in 1/_UNIT points and packed into one int, _BITS per language, so that
 # adding up a text's votes is one C-level sum(); MAX_VOTING_WORDS × 3 × _UNIT fits in _BITS.
@@ -66,54 +61,49 @@ def text_words(text: str) -> tuple[str, ...]:
     Cached because the pipeline asks twice in a row for the same text: detection here, then
     English coverage in the scorer.
     """
-    ascii_only = text.isascii()
+    # Noise is removed before lower-casing: "WWW." is not a link to `_NOISE`.
     if "://" in text or "www." in text:
         text = _NOISE.sub(" ", text)
-    elif ascii_only and "'" not in text:
-        lower = text.lower()
-        tokens = remembered_tokens(lower)  # `fold_text` of ASCII text is its lower case
-        if tokens is not None:
-            return _words_of_tokens(tokens)
-        # Noise is removed before lower-casing, as below: "WWW." is not a link to `_NOISE`.
-        return tuple(
-            _ASCII_LETTERS.findall((_NOISE.sub(" ", text) if "@" in text else text).lower())
-        )
     elif "@" in text:
-        text = _NOISE.sub(" ", text)
-    if ascii_only:
-        return tuple(_ASCII_WORD.findall(text.lower()))
-    return tuple((_WORD if "'" in text else _LETTERS).findall(text.lower()))
+        text = _HANDLE.sub(" ", text)
+    return _letter_runs(text.lower())
 
 
-#: Words of the tokens of `textnorm.tokenized`, by token (see `_words_of_tokens`).
-_TOKEN_WORDS: dict[str, tuple[str, ...]] = {}
-#: Emptied when full: the tokens that make most texts, a few MiB at most whatever the input.
-_TOKEN_WORDS_LIMIT = 1 << 14
+def _separators() -> bytes:
+    """`bytes.translate` table for Latin-1 text: a letter (as `_LETTERS` sees it) or an
+    apostrophe stays, anything else becomes a space."""
+    return bytes(
+        code if code == ord("'") or _LETTERS.fullmatch(chr(code)) else ord(" ")
+        for code in range(256)
+    )
 
 
-def _words_of_tokens(tokens: Sequence[str]) -> tuple[str, ...]:
-    """`text_words` of an ASCII text without apostrophes or URLs, from its lowercase tokens
-    (`textnorm.tokenized`, which has just split it for brand matching).
+_SEPARATORS = _separators()
+#: A letter (as `_LETTERS` sees it) outside Latin-1.
+_LETTER_BEYOND_LATIN1 = re.compile(r"[^\W\d_\x00-\xff]")
 
-    Without apostrophes a word is a run of letters, and letters are token characters, so each
-    word lies inside one token; an @handle (`@\\w+`) does too, `@` being one as well. So the
-    text's words are its tokens' words in order, and a token's words are worked out once.
+
+def _letter_runs(lower: str) -> tuple[str, ...]:
+    """`_WORD.findall(lower)` at about half the cost, for text whose letters are all Latin-1
+    (English, Spanish, French, with or without emoji or "€"); other text takes the regex.
+
+    A word is a run of letters, single apostrophes joining them. One `bytes.translate` turns
+    every other character into a space (one beyond Latin-1, a non-letter here, is encoded as
+    "?" first), so `str.split` returns the runs of letters and apostrophes: those are the
+    words, unless an apostrophe starts or ends a run or doubles, left to the regex too.
     """
-    cache = _TOKEN_WORDS
-    try:
-        return tuple(chain.from_iterable(map(cache.__getitem__, tokens)))
-    except KeyError:
-        pass
-    if len(cache) >= _TOKEN_WORDS_LIMIT:
-        cache.clear()
-    words: list[str] = []
-    for token in tokens:
-        found = cache.get(token)
-        if found is None:
-            plain = _NOISE.sub(" ", token) if "@" in token else token
-            found = cache[token] = tuple(_ASCII_LETTERS.findall(plain))
-        words.extend(found)
-    return tuple(words)
+    if not lower.isascii() and _LETTER_BEYOND_LATIN1.search(lower):
+        return tuple(_WORD.findall(lower))
+    marked = lower.encode("latin-1", "replace").translate(_SEPARATORS).decode("latin-1")
+    if "'" in marked and (
+        " '" in marked
+        or "' " in marked
+        or "''" in marked
+        or marked.startswith("'")
+        or marked.endswith("'")
+    ):
+        return tuple(_WORD.findall(lower))
+    return tuple(marked.split())
 
 
 def normalize_hint(hint: object) -> str | None:
@@ -194,18 +184,21 @@ class LanguageDetector:
         return [((total >> shift) & _MASK) / _UNIT for shift in self._shifts]
 
     def _tally(self, words: Sequence[str], ascii_only: bool) -> int:
-        """The packed votes of `words` (see `_UNIT`): one C-level pass over a dict."""
+        """The packed votes of `words` (see `_UNIT`): one C-level pass over a dict, then the
+        accented words not found, unless `ascii_only` says there are none."""
         vocabulary = self._words or self._vocabulary()
         if len(words) > MAX_VOTING_WORDS:
             words = words[:MAX_VOTING_WORDS]
+        lookup = vocabulary.lookup
+        total: int = sum(filter(None, map(lookup.get, words)))
         if ascii_only:
-            return sum(filter(None, map(vocabulary.lookup.get, words)))
-        # Accents typed where the packs have none, or wrongly: fall back on folded spellings
-        # of the non-ASCII words not found (picked out by C-level iterators, not a loop).
-        packed = list(map(vocabulary.lookup.get, words))
-        missing = filterfalse(str.isascii, compress(words, map(is_, packed, repeat(None))))
-        folded = map(vocabulary.folded.get, map(vocabulary.fold, missing))
-        return sum(filter(None, packed)) + sum(filter(None, folded))
+            return total
+        # Accents typed where the packs have none, or wrongly: the non-ASCII words not found
+        # fall back on their folded spellings (folding an ASCII word changes nothing).
+        missing = [word for word in filterfalse(str.isascii, words) if word not in lookup]
+        if missing:
+            total += sum(filter(None, map(vocabulary.folded.get, map(vocabulary.fold, missing))))
+        return total
 
     def detect(self, text: str, hint: str | None = None) -> str:
         """The platform's own language field wins when it is one of ours."""
@@ -222,8 +215,7 @@ class LanguageDetector:
 
     def _decide(self, text: str, words: Sequence[str]) -> str:
         """Votes, then py3langid (restricted to our languages), then the default."""
-        # Emoji and curly quotes make a text non-ASCII, not its words.
-        total = self._tally(words, text.isascii() or "".join(words).isascii())
+        total = self._tally(words, text.isascii())
         totals = [((total >> shift) & _MASK) / _UNIT for shift in self._shifts]
         ordered = sorted(totals)
         best, runner_up = ordered[-1], ordered[-2]

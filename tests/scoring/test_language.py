@@ -221,6 +221,18 @@ def test_words_are_the_same_after_brand_matching_split_the_text(text):
     )
 
 
+@settings(max_examples=1000, deadline=None)
+@given(
+    text=st.text(max_size=40)
+    | st.text(alphabet=st.sampled_from("aé'’ µßİKς€😀 \u00a0\u0307@x:/."), max_size=30)
+)
+def test_any_text_splits_into_the_words_of_the_plain_pattern(text):
+    # Latin-1 text is split by one byte translation (letters and apostrophes kept); anything
+    # else, or an apostrophe at a word's edge, takes the regex: the words must not differ.
+    expected = tuple(re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)*", _noise_free(text).lower()))
+    assert text_words.__wrapped__(text) == expected
+
+
 def test_an_upper_case_www_is_a_word_not_a_link_next_to_a_handle():
     # `_NOISE` matches "www." as written; lower-casing first made "WWW.EXAMPLE.COM" a link.
     assert text_words.__wrapped__("@bob WWW.EXAMPLE.COM great") == (
