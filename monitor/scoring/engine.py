@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
+from itertools import compress
+from operator import itemgetter
 
 from monitor.models import Score
 from monitor.scoring.base import Thresholds, build_score
@@ -50,24 +52,48 @@ _LAUGH_SYLLABLES = 2
 _NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+|\u200d.", re.DOTALL)
 #: The kinds that can carry a sentiment (see `_sentiments`).
 _SCORED = (_VALENCE, _ABSENT)
+#: The kinds that can change weights across clauses (see `_contrast`).
+_TURNS = (_CONTRAST, _CONCESSIVE, _LATER)
 _STOP_ENTRY: Entry = (_STOP, 0.0, False)
 _UNKNOWN_ENTRY: Entry = (_UNKNOWN, 0.0, False)
 _ZERO_ENTRY: Entry = (_NEG, 0.0, False)  # a bare "0" quantifies like "cero", "zéro"
 _SENTENCE_END = frozenset(".!?…")
+_CAPS = itemgetter(3)  # a token's ALL CAPS flag
+_IS_WORD = itemgetter(4)  # whether a token is a word
 
 
 #: A scoring unit — a word, a merged phrase, an emoji or an emoticon — as a plain tuple for
 #: speed: (key, entry, clause index, ALL CAPS, is a word, words merged into it).
 Token = tuple[str, Entry, int, bool, bool, int]
 #: What tokenizing a whitespace-separated chunk of text yields, in order: a token as (key,
-#: entry, ALL CAPS, is a word, may open a multi-word entry); a clause break (its punctuation);
-#: or None, "the current clause holds an interrogative word".
-Item = tuple[str, Entry, bool, bool, bool] | str | None
+#: entry, ALL CAPS, is a word, the words that can follow it in a multi-word entry or None);
+#: a clause break (its punctuation); or None, "the current clause holds an interrogative word".
+Item = tuple[str, Entry, bool, bool, frozenset[str] | None] | str | None
 #: Entries per cache (words, chunks) before it is emptied: enough for the words that make most
 #: of any text, and a bound on memory (a few MiB per pack and process) whatever the input.
 _CACHE_LIMIT = 1 << 13
 #: Longer chunks are not remembered, so the chunk cache stays small.
 _CACHED_CHUNK_CHARS = 32
+
+
+class _ChunkCache(dict[str, tuple[Item, ...]]):
+    """Chunk of text → its items; a miss tokenizes the chunk, and remembers it when short.
+
+    A subscript that finds the chunk costs less than `get` and a test, on every chunk of every
+    text; a chunk with no tokens ("2.0", "-") caches as empty.
+    """
+
+    def __init__(self, tokenize: Callable[[str], tuple[Item, ...]]) -> None:
+        super().__init__()
+        self._tokenize = tokenize
+
+    def __missing__(self, chunk: str) -> tuple[Item, ...]:
+        items = self._tokenize(chunk)
+        if len(chunk) <= _CACHED_CHUNK_CHARS:
+            if len(self) >= _CACHE_LIMIT:
+                self.clear()
+            self[chunk] = items
+        return items
 
 
 class PackScorer:
@@ -115,9 +141,9 @@ class PackScorer:
         self._emoticon_entries: dict[str, Entry] = {
             emoticon: (_VALENCE, valence, False) for emoticon, valence in self._emoticons.items()
         }
-        self._zero_starts = "0" in self._prefixes
+        self._zero_followers = self._followers.get("0")
         self._words: dict[str, tuple[Item, ...]] = {}  # matched word → its items
-        self._chunks: dict[str, tuple[Item, ...]] = {}  # chunk of text → its items
+        self._chunks = _ChunkCache(self._chunk)  # chunk of text → its items
 
     def _phrase_keys(self, phrase: str) -> list[str]:
         parts = (self._keys(p) if "'" in p else [fold(p)] for p in phrase.split())
@@ -212,7 +238,7 @@ class PackScorer:
         """A matched word → its tokens (pieces, spellings, squashing, suffix rules), then None
         if it is an interrogative; cached, as all of it depends on the word alone."""
         items: list[Item] = []
-        caps, prefixes = word.isupper(), self._prefixes
+        caps, followers = word.isupper(), self._followers
         for piece in self._keys(word.lower()):
             for key in self._resolve(piece):
                 entry = self._singles.get(key)
@@ -220,7 +246,7 @@ class PackScorer:
                     # The surface key stays, so that phrases still match ("buenas tardes").
                     derived = self._morph(key) if self._suffixes else None
                     entry = derived or _UNKNOWN_ENTRY
-                items.append((key, entry, caps, True, key in prefixes))
+                items.append((key, entry, caps, True, followers.get(key)))
         if self._interrogative is not None and self._interrogative(word.lower()):
             items.append(None)
         if len(self._words) >= _CACHE_LIMIT:
@@ -230,8 +256,7 @@ class PackScorer:
         return result
 
     def _chunk(self, chunk: str) -> tuple[Item, ...]:
-        """The items of one whitespace-free chunk of text ("Acme,", "¿qué", "nul!!", ":)");
-        cached when short."""
+        """The items of one whitespace-free chunk of text ("Acme,", "¿qué", "nul!!", ":)")."""
         items: list[Item] = []
         words, emoji, emoticons = self._words, self._emoji_entries, self._emoticon_entries
         for word, emoticon, brk, symbol, number in self._regex.findall(chunk):
@@ -240,17 +265,12 @@ class PackScorer:
             elif brk:
                 items.append(brk)
             elif symbol in emoji:
-                items.append((symbol, emoji[symbol], False, False, False))
+                items.append((symbol, emoji[symbol], False, False, None))
             elif emoticon:
-                items.append((emoticon, emoticons[emoticon], False, False, False))
+                items.append((emoticon, emoticons[emoticon], False, False, None))
             elif number == "0":  # "0 soluciones", "0 problème": a quantity negator
-                items.append(("0", _ZERO_ENTRY, False, True, self._zero_starts))
-        result = tuple(items)
-        if len(chunk) <= _CACHED_CHUNK_CHARS:
-            if len(self._chunks) >= _CACHE_LIMIT:
-                self._chunks.clear()
-            self._chunks[chunk] = result
-        return result
+                items.append(("0", _ZERO_ENTRY, False, True, self._zero_followers))
+        return tuple(items)
 
     def _tokenize(self, text: str) -> tuple[list[Token], list[str], set[int] | None, int]:
         """Tokens in order; the punctuation that ends each clause ("" for the last); when the
@@ -265,18 +285,20 @@ class PackScorer:
         tokens: list[Token] = []
         breaks: list[str] = []
         asks: set[int] = set()
-        starts: list[int] = []  # indices of word tokens that may open a multi-word entry
+        # Indices of the tokens that may open a multi-word entry: their key is a phrase prefix
+        # and the next token's key continues it ("sin" + "embargo"). Most openers ("de", "la")
+        # are followed by a word that continues no phrase, and are not worth a look in `_merge`.
+        starts: list[int] = []
+        follows: frozenset[str] | None = None  # what may follow the last token in a phrase
         clause = 0
         chunks, append = self._chunks, tokens.append
         for chunk in text.split():
-            items = chunks.get(chunk)
-            if items is None:  # (a chunk with no tokens, "2.0" or "-", caches as empty)
-                items = self._chunk(chunk)
-            for item in items:
+            for item in chunks[chunk]:
                 if type(item) is tuple:
-                    key, entry, caps, word, prefix = item
-                    if prefix:
-                        starts.append(len(tokens))
+                    key, entry, caps, word, followers = item
+                    if follows is not None and key in follows:
+                        starts.append(len(tokens) - 1)
+                    follows = followers
                     append((key, entry, clause, caps, word, 1))
                 elif item is None:
                     asks.add(clause)
@@ -290,20 +312,17 @@ class PackScorer:
     def _merge(self, tokens: list[Token], starts: list[int]) -> list[Token]:
         """Greedy longest match of multi-word entries (idioms, "un peu", "sin embargo").
 
-        Only word tokens whose key is a phrase prefix (`starts`, in order) can open a match;
-        the tokens between matches are copied unchanged, so this equals scanning every token.
+        Only a word token whose key is a phrase prefix and whose next token continues it
+        (`starts`, in order) can open a match; the tokens between matches are copied unchanged,
+        so this equals scanning every token.
         """
-        prefixes, phrases, followers = self._prefixes, self._phrases, self._followers
+        prefixes, phrases = self._prefixes, self._phrases
         out: list[Token] = []
         done, n = 0, len(tokens)  # tokens[:done] are already in `out`
         for i in starts:
-            if i < done or i + 1 == n:  # inside the phrase just merged, or nothing follows
+            if i < done:  # inside the phrase just merged
                 continue
             key, _, clause, _, _, _ = tokens[i]
-            # Most openers ("de", "la") are followed by a word that continues no phrase: the
-            # loop below would build f"{key} {word}", find it in neither set and stop.
-            if tokens[i + 1][0] not in followers[key]:  # every prefix has followers
-                continue
             found, length = "", 0
             for j in range(i + 1, n):
                 follower = tokens[j]
@@ -316,7 +335,7 @@ class PackScorer:
                     break
             if found:
                 out += tokens[done:i]
-                caps = all(t[3] for t in tokens[i : i + length])
+                caps = all(map(_CAPS, tokens[i : i + length]))
                 out.append((found, phrases[found], clause, caps, True, length))
                 done = i + length
         if not done:
@@ -324,7 +343,9 @@ class PackScorer:
         out += tokens[done:]
         return out
 
-    def _negations(self, kinds: list[int], tokens: list[Token]) -> list[bool]:
+    def _negations(
+        self, kinds: list[int], tokens: list[Token], scored: list[int], present: set[int]
+    ) -> list[bool]:
         """Which tokens negate, with French "ne … pas" resolved in context.
 
         A closer ("plus", "personne") negates only after a weak negator ("ne") in the three
@@ -332,8 +353,14 @@ class PackScorer:
         four tokens ("ne marche pas", "n'a jamais", "n'est pas terrible"). Clitics and
         auxiliaries do not count towards either window ("je ne m'y suis jamais fait").
         """
-        negates = [kind == _NEG or token[1][2] for kind, token in zip(kinds, tokens, strict=True)]
-        if _WEAK not in kinds:
+        # `present` is the set of `kinds`: most texts hold no negator at all.
+        negates = [kind == _NEG for kind in kinds] if _NEG in present else [False] * len(kinds)
+        # Only idioms carry their own negation ("marche pas"), and they are valence tokens,
+        # which `scored` lists; so the other tokens need no look at their entry.
+        for i in scored:
+            if tokens[i][1][2]:
+                negates[i] = True
+        if _WEAK not in present:  # no weak negator: nothing depends on context
             return negates
         transparent = self._transparent
         for i, kind in enumerate(kinds):
@@ -368,13 +395,18 @@ class PackScorer:
     ) -> tuple[list[float], int]:
         """VADER's `sentiment_valence` per token; then sarcasm, information questions and the
         contrast rule. Also returns how many "?" end information questions (not emphasis)."""
-        words = [token[3] for token in tokens if token[4]]
-        cap_diff = 0 < len(words) - sum(words) < len(words)
-        negates = self._negations(kinds, tokens)
+        # VADER's `is_cap_diff`: some words, not all, are in ALL CAPS. Only words are ever in
+        # ALL CAPS, so that is 0 < capitals < words; words are counted only if there are any.
+        capitals = sum(map(_CAPS, tokens))
+        cap_diff = 0 < capitals < sum(map(_IS_WORD, tokens))
         # Only lexicon, idiom, emoji and "absent" tokens get a valence; every other token's
         # sentiment is VADER's 0.0, so those are filled in once and never visited.
+        scored = [i for i, kind in enumerate(kinds) if kind in _SCORED]
+        present = set(kinds)  # cheaper to ask than `kinds`, when asked more than once
+        negates = self._negations(kinds, tokens, scored, present)
         sentiments = [0.0] * len(tokens)
-        for i in [i for i, kind in enumerate(kinds) if kind in _SCORED]:
+        markers = self._markers
+        for i in scored:
             key, (kind, valence, _), _, caps, word, _ = tokens[i]
             if kind == _ABSENT:  # "sin respuesta", "aucune aide": what was expected is missing
                 if self._absent(tokens, i, negates):
@@ -385,7 +417,7 @@ class PackScorer:
             if not word:  # emoji and emoticons: sentence-level affect, out of negation's reach
                 sentiments[i] = valence
                 continue
-            if key in self._markers and self._is_marker(tokens, i, breaks):
+            if key in markers and self._is_marker(tokens, i, breaks):
                 continue  # "Bueno, …", "Bon Acme, …": a discourse marker
             if caps and cap_diff:
                 valence += C_INCR if valence > 0 else -C_INCR
@@ -394,7 +426,7 @@ class PackScorer:
         answered = 0
         if asks is not None:
             answered = self._questions(tokens, sentiments, breaks, asks)
-        return self._contrast(kinds, tokens, sentiments), answered
+        return self._contrast(kinds, tokens, sentiments, present), answered
 
     def _modified(
         self, tokens: list[Token], i: int, valence: float, negates: list[bool], cap_diff: bool
@@ -552,19 +584,24 @@ class PackScorer:
                     count += 1
             start = clause + 1
         if questions:
-            for index, value in enumerate(sentiments):
-                # A zero (of either sign) stays itself when damped, so only others are visited.
-                if value and tokens[index][2] in questions:
+            # A zero (of either sign) stays itself when damped, so only the others are visited:
+            # `compress` keeps the indices whose sentiment is not zero.
+            for index in compress(range(len(sentiments)), sentiments):
+                if tokens[index][2] in questions:
+                    value = sentiments[index]
                     sentiments[index] = value * (
                         QUESTION_POSITIVE if value > 0 else QUESTION_NEGATIVE
                     )
         return count
 
     @staticmethod
-    def _contrast(kinds: list[int], tokens: list[Token], sentiments: list[float]) -> list[float]:
+    def _contrast(
+        kinds: list[int], tokens: list[Token], sentiments: list[float], present: set[int]
+    ) -> list[float]:
         """VADER's `_but_check`, plus "although" words that weaken their own clause, and
-        "antes … ahora" / "avant … maintenant", where "now" weighs like "but"."""
-        if _CONTRAST not in kinds and _CONCESSIVE not in kinds and _LATER not in kinds:
+        "antes … ahora" / "avant … maintenant", where "now" weighs like "but". `present` is
+        the set of `kinds`."""
+        if present.isdisjoint(_TURNS):
             return sentiments  # the loop below changes nothing without one of these
         earlier = False
         for i, kind in enumerate(kinds):
@@ -592,7 +629,7 @@ class PackScorer:
         kinds = [token[1][0] for token in tokens]
         # An irony emoji can only be a token if the text holds it: a token that is no word is
         # an emoji or an emoticon, a piece of the text.
-        ironic = any(symbol in text for symbol in IRONY)
+        ironic = _holds_any(text, IRONY)
         sentiments, answered = self._sentiments(tokens, kinds, breaks, asks, ironic=ironic)
         # Unknown tokens are single words (merged phrases are all known), so each counts 1.
         unknown = kinds.count(_UNKNOWN)
@@ -608,6 +645,15 @@ class PackScorer:
             coverage=round(1 - unknown / total, 4) if total else 0.0,
             rating=rating,
         )
+
+
+def _holds_any(text: str, symbols: Iterable[str]) -> bool:
+    """Whether any of `symbols` occurs in `text`: `any()` without building a generator, which
+    costs more than the few searches (ruff's SIM110 asks for the generator)."""
+    for symbol in symbols:  # noqa: SIM110
+        if symbol in text:
+            return True
+    return False
 
 
 def _leading_word(tokens: list[Token], first: int, last: int) -> str:
@@ -653,9 +699,13 @@ def _score_valence(
     elif sum_s < 0:
         sum_s -= amplifier
     compound = max(-1.0, min(1.0, sum_s / math.sqrt(sum_s * sum_s + 15)))
-    scored = [s for s in sentiments if s]  # zeros are neither positive nor negative
-    positive = [s for s in scored if s > 0]
-    negative = [s for s in scored if s < 0]
+    positive: list[float] = []
+    negative: list[float] = []
+    for s in filter(None, sentiments):  # zeros are neither positive nor negative
+        if s > 0:
+            positive.append(s)
+        elif s < 0:
+            negative.append(s)
     pos_sum = sum(positive) + len(positive)  # +1 per word compensates for neutrals (VADER)
     neg_sum = sum(negative) - len(negative)
     neu_count = len(sentiments) - len(positive) - len(negative)
