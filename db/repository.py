@@ -330,6 +330,8 @@ class _InPlan:
 
 
 _IN_PLANS: dict[Hashable, _InPlan] = {}
+#: The IN-list lengths compiled (see `_select_in`); the last is the chunk size.
+_IN_SIZES = (1, 8, 32, 100, 200, _IN_CHUNK)
 
 
 def _select_in(
@@ -341,11 +343,15 @@ def _select_in(
 ) -> Iterable[tuple[Any, ...]]:
     """SQLite: the rows of `build(binds)` (a SELECT with `values` as its IN list) as driver SQL
     compiled once per list length. SQLAlchemy renders an expanding IN list again at every
-    execution, and the import runs these reads ten times a batch."""
-    key = (name, len(values), connection.dialect.server_version_info)
+    execution, and the import runs these reads ten times a batch. The list is padded with its
+    last value to the next of a few lengths (a repeated value in IN changes no result), so a
+    batch's odd-sized last chunk does not compile a statement of its own."""
+    length = next(size for size in _IN_SIZES if size >= len(values))
+    values = [*values, *[values[-1]] * (length - len(values))]
+    key = (name, length, connection.dialect.server_version_info)
     plan = _IN_PLANS.get(key)
     if plan is None:
-        stmt = build([bindparam(f"in_{i}") for i in range(len(values))])
+        stmt = build([bindparam(f"in_{i}") for i in range(length)])
         dialect = connection.dialect
         compiled: Any = stmt.compile(dialect=dialect)
         if any(
