@@ -37,8 +37,8 @@ STAGES: dict[str, tuple[str, str]] = {
     "pack engine (es, fr)": ("monitor/scoring/engine.py", "score"),
     "brand matching and folding": ("monitor/brands.py", "*"),
     "storage (all)": ("monitor/pipeline.py", "_store"),
-    "authors upsert": ("db/repository.py", "upsert_authors"),
-    "mentions insert": ("db/repository.py", "insert_mentions"),
+    "authors upsert": ("db/repository.py", "upsert_author_values"),
+    "mentions insert": ("db/repository.py", "insert_mention_values"),
     "topics, urgency, ranking": ("monitor/ranking.py", "rank"),
     "case intake (cases, events, links, outbox)": ("monitor/intake.py", "open_or_join_cases"),
 }
