@@ -59,8 +59,11 @@ def clip(text: str, limit: int) -> str:
 
 
 _TOKEN = re.compile(r"[\w@#]+")
-#: `_TOKEN` for ASCII text, where `\w` is exactly these: a plain class scans about 20 % faster.
-_ASCII_TOKEN = re.compile(r"[A-Za-z0-9_@#]+")
+#: Latin-1 characters for `bytes.translate`: token characters (`_TOKEN`'s) as themselves, the
+#: others as a space (see `_split_tokens`).
+_LATIN1_TOKEN_CHARS = bytes(code if _TOKEN.fullmatch(chr(code)) else 0x20 for code in range(256))
+#: A token character beyond Latin-1 (`\w` less the first 256 characters; `@#` are ASCII).
+_WIDE_TOKEN_CHAR = re.compile(r"[^\W\x00-\xff]")
 _PLAIN = re.compile(r"^[\w@#]+$")
 
 
@@ -78,22 +81,36 @@ def tokenized(folded_text: str) -> Tokens:
     """`tokens_of(folded_text)` as a tuple and as a set, for the last text remembered.
 
     Brand matching, topic and urgency each look at the same text in a row, and splitting it
-    costs more than any of their look-ups (about 4 µs for a 150-character post).
+    costs more than any of their look-ups (about 3 µs for a 150-character post).
     """
     last = _LAST[0]
     if last[0] == folded_text:
         return last[1], last[2]
-    words = tuple((_ASCII_TOKEN if folded_text.isascii() else _TOKEN).findall(folded_text))
+    words = tuple(_split_tokens(folded_text))
     present = frozenset(words)
     _LAST[0] = (folded_text, words, present)
     return words, present
 
 
-def remembered_tokens(folded_text: str) -> tuple[str, ...] | None:
-    """The tokens of `folded_text` if it is the text `tokenized` split last, else None: a
-    caller holding the same text (language detection) can reuse the split."""
-    last = _LAST[0]
-    return last[1] if last[0] == folded_text else None
+def _split_tokens(folded_text: str) -> list[str]:
+    """`tokens_of(folded_text)`, at a third of the cost for Latin-1 text (most of it).
+
+    Tokens are the maximal runs of token characters. One byte-table translation turns every
+    other character into a space, and no token character is whitespace, so `str.split` cuts
+    exactly those runs: C-level passes instead of the regex engine's (~1.2 µs instead of
+    2.7 µs for a 150-character ASCII post, 4 µs for Latin-1). Characters beyond Latin-1 that
+    are no token characters (€, emoji, ’) separate tokens too, and so does the "?" each is
+    encoded as. Text with token characters beyond Latin-1 keeps the regex.
+    """
+    if folded_text.isascii():
+        data = folded_text.encode("ascii")
+    else:
+        data = folded_text.encode("latin-1", "ignore")
+        if len(data) != len(folded_text):  # characters beyond Latin-1
+            if _WIDE_TOKEN_CHAR.search(folded_text) is not None:
+                return _TOKEN.findall(folded_text)
+            data = folded_text.encode("latin-1", "replace")
+    return data.translate(_LATIN1_TOKEN_CHARS).decode("latin-1").split()
 
 
 def _is_word_char(ch: str) -> bool:
@@ -126,6 +143,11 @@ class KeywordMatcher:
             else:
                 self._by_head.setdefault(head, []).append((phrase, is_stem))
         self._heads = frozenset(self._by_head)
+        #: Whether every keyword is found through one of the text's tokens (no stems, no
+        #: headless phrases): then a text without any of the `needles` matches nothing.
+        self.token_only = not stems and not self._headless
+        #: The tokens a `token_only` match needs one of: the exact keywords, the phrases' heads.
+        self.needles = frozenset(exact) | self._heads
 
     @property
     def phrases(self) -> list[tuple[str, bool]]:

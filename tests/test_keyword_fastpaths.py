@@ -217,3 +217,51 @@ def test_signals_are_the_plain_searches(text):
     if _shouting(text):
         found.append(signal_named("shouting"))
     assert signals(text, folded) == sorted(found, key=lambda s: s.weight, reverse=True)
+
+
+#: No stems and no headless phrases: `BrandMatcher.match` takes its needle-table path. Two
+#: rules share a name, one has no keywords, and lists share tokens and phrase heads.
+TOKEN_ONLY_BRANDS = [
+    (
+        "Acme",
+        ["acme", "@acmehelp", "#acme", "acme mobile"],
+        ["acme of", "wile e. coyote", "acme is hiring", "60 millions"],
+        ["vodafone", "t-mobile", "acme mobile"],
+    ),
+    ("Other", ["refund", "t-mobile"], ["sue you", "good"], []),
+    ("Acme", ["mobile", "refund"], ["acme mobile"], ["refunds", "x_y"]),
+    ("Quiet", [], ["acme"], ["acme"]),
+]
+
+
+@settings(max_examples=3000, deadline=None, derandomize=True)
+@given(texts(), st.sampled_from([None, "", "Acme", "Other", "Quiet", "Unknown"]))
+def test_match_by_needles_is_the_three_methods(text, connector_brand):
+    matcher = BrandMatcher(TOKEN_ONLY_BRANDS)
+    assert matcher._table is not None
+    folded = fold_text(text)
+    brand = matcher.brand_of(folded, connector_brand)
+    excluded = matcher.is_excluded(folded, brand)
+    expected = (brand, excluded, text if excluded else matcher.scoring_text(text, brand))
+    assert matcher.match(folded, text, connector_brand) == expected
+
+
+def test_stems_and_headless_phrases_take_the_plain_path():
+    assert BrandMatcher(BRANDS)._table is None  # "voda*"
+    assert BrandMatcher([("Acme", ["acme", "-z"], [], [])])._table is None
+
+
+def test_tokenized_splits_around_every_latin1_character():
+    for code in range(256):
+        char = chr(code)
+        for text in (f"a{char}b {char}{char}c{char}", f"{char}x_1{char}@y#{char}z{char}é"):
+            assert list(tokenized(text)[0]) == tokens_of(text), repr(char)
+            for wide in (text + " ok€", text + "ł"):  # beyond Latin-1: no token, a token
+                assert list(tokenized(wide)[0]) == tokens_of(wide), repr(char)
+
+
+def test_tokenized_splits_around_every_character_beyond_latin1():
+    for code in [*range(256, 0x10000), *range(0x10000, 0x110000, 97), 0x1F44D, 0x10FFFF]:
+        char = chr(code)
+        text = f"é{char}b {char}{char}c{char}d"
+        assert list(tokenized(text)[0]) == tokens_of(text), hex(code)
