@@ -17,7 +17,7 @@ from monitor.scoring.engine import PackScorer
 from monitor.scoring.packs import PACK_CODES, load_pack
 from monitor.scoring.packs.emoji import EMOJI_RANGES, emoji_valences
 from monitor.scoring.packs.en import known_words
-from monitor.scoring.vader import FastAnalyzer, VaderScorer
+from monitor.scoring.vader import FastAnalyzer, Scores, VaderScorer
 
 _EMOJI = re.compile(f"[{EMOJI_RANGES}]")
 
@@ -63,19 +63,20 @@ class EnglishScorer(VaderScorer):
     """`VaderScorer`'s exact scores plus `coverage`; the name stays "vader".
 
     Coverage is counted per token in VADER's own split (`_token_counts`, remembered with
-    the token), not by splitting the text again. A test pins every other field to
+    the token), not by splitting the text again (a text with emoji is counted as written,
+    before VADER describes them). A test pins every other field to
     VaderScorer's, and coverage to `english_coverage`.
     """
 
     def __init__(self, thresholds: Thresholds | None = None) -> None:
         super().__init__(thresholds, analyzer=FastAnalyzer(token_counts=_token_counts))
 
-    def _scores(self, text: str) -> tuple[dict[str, float], float | None]:
-        raw, counts = self._analyzer.polarity_and_counts(text)
-        if counts is None:  # emoji rewritten, or the library's code: count separately
-            return raw, english_coverage(text)
+    def _scores(self, text: str) -> tuple[Scores, float | None]:
+        scores, counts = self._analyzer.scores_and_counts(text)
+        if counts is None:  # the library's code scored: count separately
+            return scores, english_coverage(text)
         known, total = counts >> _TOTAL_BITS, counts & _TOTAL_MASK
-        return raw, round(known / total, 4) if total else 0.0
+        return scores, round(known / total, 4) if total else 0.0
 
 
 def language_scorers(thresholds: Thresholds) -> dict[str, Scorer]:

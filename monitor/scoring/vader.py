@@ -41,10 +41,14 @@ _PHRASE_WORDS = frozenset(
 )
 _PUNCTUATION = string.punctuation
 #: Tokens remembered before the caches are emptied: the words that make most of any text, and
-#: about 5 MB per process when full, whatever the input.
+#: about 4.5 MB per process when full (both caches, their tokens included), whatever the input.
 _TOKEN_CACHE_LIMIT = 1 << 14
 #: Longer tokens are not remembered, so the caches stay small.
 _CACHED_TOKEN_CHARS = 32
+
+
+#: (neg, neu, pos, compound): `polarity_scores` as a tuple, for callers that read every field.
+Scores = tuple[float, float, float, float]
 
 
 #: Set to 1 to score with vaderSentiment's own (slower) code, e.g. to rule the port out.
@@ -68,20 +72,26 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
         self._lexicon: dict[str, float] = self.lexicon
         # Only one-character keys can match: the library looks emoji up one character at a time.
         self._emoji_chars = frozenset(key for key in self.emojis if len(key) == 1)
+        # Each emoji → " " + its description: the library's rewrite up to whitespace (see
+        # `_describe_emoji`).
+        self._described = {key: f" {self.emojis[key]}" for key in self._emoji_chars}
         #: Words `sentiment_valence` scores: in the lexicon and not a booster (a booster scores 0).
         self._scored = frozenset(self._lexicon).difference(_BOOSTERS)
-        # Per raw token, worked out once: the token without surrounding punctuation, that word
+        # Per raw token, worked out once: its word (the token without surrounding punctuation)
         # lower-cased, and `token_counts` of the token.
-        self._words: dict[str, str] = {}
         self._lowers: dict[str, str] = {}
         self._counts: dict[str, int] = {}
         self._token_counts = token_counts
-        self._ported = _is_ported()
+        # `_describe_emoji` replaces one emoji after another, which is the library's rewrite
+        # only if no description holds an emoji itself: true of the ported release, checked.
+        self._ported = _is_ported() and self._emoji_chars.isdisjoint(
+            "".join(self._described.values())
+        )
 
     def polarity_scores(self, text: Any) -> dict[str, float]:
         if not self._ported or not isinstance(text, str):
             return super().polarity_scores(text)  # type: ignore[no-any-return]
-        return self._polarity(text)
+        return _as_dict(self._polarity(text))
 
     def polarity_and_counts(self, text: str) -> tuple[dict[str, float], int | None]:
         """`polarity_scores(text)` and the sum of `token_counts` over `text.split()`, taken
@@ -92,95 +102,107 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
         """
         if not self._ported or not isinstance(text, str) or self._has_emoji(text):
             return self.polarity_scores(text), None
-        words, lower, counts = self._split(text.split())
-        return self._scores(words, lower, text), counts
+        scores, counts = self.scores_and_counts(text)
+        return _as_dict(scores), counts
+
+    def scores_and_counts(self, text: str) -> tuple[Scores, int | None]:
+        """`polarity_scores(text)` as a tuple (no dict to build and read back), and the sum of
+        `token_counts` over `text.split()`, from the split that scores it when it can.
+
+        A text with emoji is scored with them described in words, and counted as written.
+        The counts are None when the library's own code scores.
+        """
+        if not self._ported or not isinstance(text, str):
+            raw = self.polarity_scores(text)
+            return (raw["neg"], raw["neu"], raw["pos"], raw["compound"]), None
+        tokens = text.split()
+        lower, counts = self._split(tokens)
+        if self._has_emoji(text):
+            text = self._describe_emoji(text)
+            tokens = text.split()
+            lower = self._split(tokens)[0]
+        return self._scores(tokens, lower, text), counts
 
     def _has_emoji(self, text: str) -> bool:
         # No emoji character is ASCII: `isascii` rules most texts out without a set lookup
         # per character.
         return not text.isascii() and not self._emoji_chars.isdisjoint(text)
 
-    def _polarity(self, text: str) -> dict[str, float]:
+    def _polarity(self, text: str) -> Scores:
         if self._has_emoji(text):
             text = self._describe_emoji(text)
         # The library splits `text.strip()`: `split()` drops the same surrounding whitespace,
         # and stripping it changes no "!" or "?" count of `_score_valence`.
-        words, lower, _ = self._split(text.split())
-        return self._scores(words, lower, text)
+        tokens = text.split()
+        return self._scores(tokens, self._split(tokens)[0], text)
 
-    def _scores(self, words: list[str], lower: list[str], text: str) -> dict[str, float]:
-        sentiments = self._sentiments(words, lower)
+    def _scores(self, tokens: list[str], lower: list[str], text: str) -> Scores:
+        sentiments = self._sentiments(tokens, lower)
         if "but" in lower:
-            sentiments = self._but_check(words, sentiments)
+            # The library lower-cases its words again: a no-op on `lower` for finding "but".
+            sentiments = self._but_check(lower, sentiments)
         return _score_valence(sentiments, text)
 
     def _describe_emoji(self, text: str) -> str:
-        """The library's emoji → description rewrite (before its `strip`)."""
-        emojis = self.emojis
-        parts: list[str] = []
-        prev_space = True
-        for char in text:
-            if char in emojis:
-                if not prev_space:
-                    parts.append(" ")
-                parts.append(emojis[char])
-                prev_space = False
-            else:
-                parts.append(char)
-                prev_space = char == " "
-        return "".join(parts)
+        """The library's emoji → description rewrite (before its `strip`), up to whitespace.
 
-    def _split(self, tokens: list[str]) -> tuple[list[str], list[str], int]:
-        """`SentiText.words_and_emoticons` of the text of `tokens`, the same words
-        lower-cased, and the sum of `token_counts` (0 without it), from the token cache."""
+        The library puts a space before a description unless it starts the text or follows a
+        space; this puts one before every description. Only whitespace differs, which neither
+        `split()` nor the "!" and "?" counts of `_score_valence` can see. Each emoji the text
+        holds is replaced at once (a text has few): `str.translate` over the text costs more.
+        """
+        for char in self._emoji_chars.intersection(text):
+            text = text.replace(char, self._described[char])
+        return text
+
+    def _split(self, tokens: list[str]) -> tuple[list[str], int]:
+        """The lower-cased words of `SentiText.words_and_emoticons` of the text of `tokens`,
+        and the sum of `token_counts` (0 without it), from the token cache."""
         try:
-            words = list(map(self._words.__getitem__, tokens))
+            lower = list(map(self._lowers.__getitem__, tokens))
         except KeyError:
             return self._learn(tokens)
-        # Every cached token is in all three caches.
-        lower = list(map(self._lowers.__getitem__, tokens))
         if self._token_counts is None:
-            return words, lower, 0
-        return words, lower, sum(map(self._counts.__getitem__, tokens))
+            return lower, 0
+        # Every cached token is in both caches.
+        return lower, sum(map(self._counts.__getitem__, tokens))
 
-    def _learn(self, tokens: list[str]) -> tuple[list[str], list[str], int]:
+    def _learn(self, tokens: list[str]) -> tuple[list[str], int]:
         """`_split` for tokens not all cached yet: works them out, caching the short ones."""
-        words_of, lowers_of, counts_of = self._words, self._lowers, self._counts
-        if len(words_of) >= _TOKEN_CACHE_LIMIT:
-            words_of.clear()
+        lowers_of, counts_of = self._lowers, self._counts
+        if len(lowers_of) >= _TOKEN_CACHE_LIMIT:
             lowers_of.clear()
             counts_of.clear()
         token_counts = self._token_counts
-        words: list[str] = []
         lower: list[str] = []
         counts = 0
         for token in tokens:
-            word = words_of.get(token)
-            if word is None:
+            word_lower = lowers_of.get(token)
+            if word_lower is None:
                 stripped = token.strip(_PUNCTUATION)  # `SentiText._strip_punc_if_word`
-                word = token if len(stripped) <= 2 else stripped
-                word_lower = word.lower()
+                word_lower = (token if len(stripped) <= 2 else stripped).lower()
                 count = 0 if token_counts is None else token_counts(token)
                 if len(token) <= _CACHED_TOKEN_CHARS:  # a long one is a URL or junk: rare
-                    words_of[token] = word
                     lowers_of[token] = word_lower
                     counts_of[token] = count
             else:
-                word_lower = lowers_of[token]
                 count = counts_of[token]
-            words.append(word)
             lower.append(word_lower)
             counts += count
-        return words, lower, counts
+        return lower, counts
 
-    def _sentiments(self, words: list[str], lower: list[str]) -> list[float]:
+    def _sentiments(self, tokens: list[str], lower: list[str]) -> list[float]:
         """The valence of each word: `polarity_scores`' loop and `sentiment_valence`.
 
         Words neither in the lexicon nor boosters score 0 (an int, as in the library); only
         the others, found with C-level `compress`, go through the Python rules.
+
+        The library asks whether its words are in capitals; the raw `tokens` are asked
+        instead, which answer alike: a word is its token or the token without surrounding
+        ASCII punctuation, and `isupper` looks only at cased characters.
         """
         lexicon = self._lexicon
-        count = len(words)
+        count = len(lower)
         # `_is_cap_diff(words)` looks at every word: worked out only once an upper-case word
         # needs it, which most texts never do.
         is_cap_diff: bool | None = None
@@ -199,44 +221,31 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
                 or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ("or", "nor"))
             ):
                 valence = base * _N_SCALAR
-            if words[i].isupper():
+            if tokens[i].isupper():
                 if is_cap_diff is None:
-                    is_cap_diff = _is_cap_diff(words)
+                    is_cap_diff = _is_cap_diff(tokens)
                 if is_cap_diff:
                     valence = valence + _C_INCR if valence > 0 else valence - _C_INCR
-            for start_i in range(3):
-                before = i - (start_i + 1)
-                if before < 0:
-                    break
-                word_before = lower[before]
-                if word_before in lexicon:
-                    continue
-                s = 0.0  # what `_scalar` gives any word but a booster: most skip the call
-                if word_before in _BOOSTERS:
-                    s = self._scalar(words, before, valence, start_i)
-                valence = valence + s  # even + 0.0, which turns a -0.0 into 0.0
-                valence = _negation(valence, lower, start_i, i)
-                if start_i == 2:
-                    valence = _special_idioms(valence, lower, i)
-            sentiments[i] = self._least(valence, lower, i)
+            # `sentiment_valence`'s loop over the three words before (its start_i 0, 1, 2),
+            # unrolled: each one not in the lexicon may boost the valence (`_scalar` gives any
+            # word but a booster 0.0, and most skip the call), then negation is checked. The
+            # valence gets + 0.0 even so, which turns a -0.0 into 0.0 as in the library.
+            if i > 0 and (before := lower[i - 1]) not in lexicon:
+                s = _scalar(tokens, lower, i - 1, valence, 0) if before in _BOOSTERS else 0.0
+                valence = valence + s
+                if before in _NEGATE or "n't" in before:  # `_negation` at start_i 0
+                    valence = valence * _N_SCALAR
+            if i > 1 and (before := lower[i - 2]) not in lexicon:
+                s = _scalar(tokens, lower, i - 2, valence, 1) if before in _BOOSTERS else 0.0
+                valence = _negation(valence + s, lower, 1, i)
+            if i > 2 and (before := lower[i - 3]) not in lexicon:
+                s = _scalar(tokens, lower, i - 3, valence, 2) if before in _BOOSTERS else 0.0
+                valence = _negation(valence + s, lower, 2, i)
+                valence = _special_idioms(valence, lower, i)
+            if i > 0 and lower[i - 1] == "least":  # `_least` changes nothing otherwise
+                valence = self._least(valence, lower, i)
+            sentiments[i] = valence
         return sentiments
-
-    @staticmethod
-    def _scalar(words: list[str], before: int, valence: float, start_i: int) -> float:
-        """vaderSentiment's `scalar_inc_dec` of the booster `words[before]`, damped by its
-        distance as `sentiment_valence` does (boosters are rare: `is_cap_diff` is not kept)."""
-        word = words[before]
-        scalar = _BOOSTERS[word.lower()]
-        if valence < 0:
-            scalar *= -1
-        if word.isupper() and _is_cap_diff(words):
-            if valence > 0:
-                scalar += _C_INCR
-            else:
-                scalar -= _C_INCR
-        if start_i and scalar != 0:
-            scalar = scalar * (0.95 if start_i == 1 else 0.9)
-        return scalar
 
     def _least(self, valence: float, lower: list[str], i: int) -> float:
         """vaderSentiment's `_least_check`."""
@@ -247,6 +256,25 @@ class FastAnalyzer(SentimentIntensityAnalyzer):  # type: ignore[misc]
             else:
                 valence = valence * _N_SCALAR
         return valence
+
+
+def _scalar(
+    tokens: list[str], lower: list[str], before: int, valence: float, start_i: int
+) -> float:
+    """vaderSentiment's `scalar_inc_dec` of the booster at `before`, damped by its distance
+    as `sentiment_valence` does (boosters are rare: `is_cap_diff` is not kept). Capitals are
+    read from the tokens, as in `FastAnalyzer._sentiments`."""
+    scalar = _BOOSTERS[lower[before]]
+    if valence < 0:
+        scalar *= -1
+    if tokens[before].isupper() and _is_cap_diff(tokens):
+        if valence > 0:
+            scalar += _C_INCR
+        else:
+            scalar -= _C_INCR
+    if start_i and scalar != 0:
+        scalar = scalar * (0.95 if start_i == 1 else 0.9)
+    return scalar
 
 
 def _is_cap_diff(words: list[str]) -> bool:
@@ -321,17 +349,15 @@ class VaderScorer:
         self, thresholds: Thresholds | None = None, *, analyzer: FastAnalyzer | None = None
     ) -> None:
         self._analyzer = analyzer or FastAnalyzer()
-        self._polarity = self._analyzer.polarity_scores
         self._thresholds = thresholds or Thresholds()
 
     def score(self, text: str, lang: str | None = None, rating: int | None = None) -> Score:
-        raw, coverage = self._scores(text)
-        compound = raw["compound"]
+        (neg, neu, pos, compound), coverage = self._scores(text)
         return build_score(
             compound,
-            raw["pos"],
-            raw["neu"],
-            raw["neg"],
+            pos,
+            neu,
+            neg,
             self._thresholds.label(compound),
             lang=lang or "en",
             scorer=self.name,
@@ -339,20 +365,26 @@ class VaderScorer:
             rating=rating,
         )
 
-    def _scores(self, text: str) -> tuple[dict[str, float], float | None]:
+    def _scores(self, text: str) -> tuple[Scores, float | None]:
         """VADER's scores and the share of words understood, which plain VADER does not say
         (see EnglishScorer)."""
-        return self._polarity(text), None
+        return self._analyzer.scores_and_counts(text)[0], None
 
 
-def _score_valence(sentiments: list[float], text: str) -> dict[str, float]:
+def _as_dict(scores: Scores) -> dict[str, float]:
+    """`Scores` as the library's `polarity_scores` dict (same keys, same order)."""
+    neg, neu, pos, compound = scores
+    return {"neg": neg, "neu": neu, "pos": pos, "compound": compound}
+
+
+def _score_valence(sentiments: list[float], text: str) -> Scores:
     """vaderSentiment's `score_valence` (with `_punctuation_emphasis`, `_sift_sentiment_scores`
     and `normalize`), the same operations in the same order."""
     if not sentiments:
-        return {"neg": 0.0, "neu": 0.0, "pos": 0.0, "compound": 0.0}
+        return (0.0, 0.0, 0.0, 0.0)
     sum_s = float(sum(sentiments))
     ep_count = text.count("!")
-    ep_count = min(ep_count, 4)
+    ep_count = 4 if ep_count > 4 else ep_count  # `min(ep_count, 4)`: the builtin costs more
     qm_count = text.count("?")
     qm_amplifier: float = 0
     if qm_count > 1:
@@ -376,12 +408,12 @@ def _score_valence(sentiments: list[float], text: str) -> dict[str, float]:
     elif pos_sum < math.fabs(neg_sum):
         neg_sum -= punct_emph_amplifier
     total = pos_sum + math.fabs(neg_sum) + neu_count
-    return {
-        "neg": round(math.fabs(neg_sum / total), 3),
-        "neu": round(math.fabs(neu_count / total), 3),
-        "pos": round(math.fabs(pos_sum / total), 3),
-        "compound": round(compound, 4),
-    }
+    return (
+        round(math.fabs(neg_sum / total), 3),
+        round(math.fabs(neu_count / total), 3),
+        round(math.fabs(pos_sum / total), 3),
+        round(compound, 4),
+    )
 
 
 def _normalize(score: float, alpha: float = 15) -> float:
