@@ -441,15 +441,25 @@ def upsert_author_values(
     their `AUTHOR_BOUND_AHEAD` columns hold driver values (SQLite)."""
     if not values:
         return {}
-    result = returning_values(
-        session.connection(),
-        "upsert_authors",
-        _upsert_authors(session.get_bind().dialect.name),
-        AUTHOR_COLUMNS,
-        values,
-        bound=AUTHOR_BOUND_AHEAD if bound_ahead else frozenset(),
+    bound = AUTHOR_BOUND_AHEAD if bound_ahead else frozenset()
+    result = _returning_tuples(
+        session, "upsert_authors", _upsert_authors, AUTHOR_COLUMNS, values, bound=bound
     )
     return _author_states(result)
+
+
+def _returning_tuples(
+    session: Session,
+    name: str,
+    statement: Callable[[str], Any],
+    columns: tuple[str, ...],
+    values: Sequence[tuple[Any, ...]],
+    *,
+    bound: frozenset[str],
+) -> list[Any]:
+    """`returning_values` of the statement `statement(dialect name)` in the session."""
+    stmt = statement(session.get_bind().dialect.name)
+    return returning_values(session.connection(), name, stmt, columns, values, bound=bound)
 
 
 def _author_states(result: Iterable[Any]) -> dict[tuple[str, str], AuthorState]:
@@ -525,13 +535,9 @@ def insert_mention_values(
     hold what `mention_binder` made of them (SQLite)."""
     if not values:
         return {}
-    result = returning_values(
-        session.connection(),
-        "insert_mentions",
-        _insert_mentions(session.get_bind().dialect.name),
-        MENTION_COLUMNS,
-        values,
-        bound=MENTION_BOUND_AHEAD if bound_ahead else frozenset(),
+    bound = MENTION_BOUND_AHEAD if bound_ahead else frozenset()
+    result = _returning_tuples(
+        session, "insert_mentions", _insert_mentions, MENTION_COLUMNS, values, bound=bound
     )
     return {(source, external_id): mention_id for mention_id, source, external_id in result}
 
