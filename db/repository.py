@@ -410,21 +410,6 @@ class AuthorState:
     complaints_seen: int
 
 
-def upsert_authors(
-    session: Session, rows: Sequence[dict[str, Any]]
-) -> dict[tuple[str, str], AuthorState]:
-    """Insert or update authors; returns their current state keyed by (source, handle).
-
-    Counts are added, followers take the newest known value, first-seen keeps the oldest.
-    Core executemany (not ORM, not one giant VALUES list) so the statement is compiled once
-    and batched by the driver.
-    """
-    if not rows:
-        return {}
-    stmt = _upsert_authors(session.get_bind().dialect.name)
-    return _author_states(returning_many(session.connection(), "upsert_authors", stmt, rows))
-
-
 #: The columns of an author row to upsert, in the table's (and the compiled INSERT's) order.
 AUTHOR_COLUMNS: tuple[str, ...] = tuple(
     column.key for column in Author.__table__.columns if not column.primary_key
@@ -437,8 +422,12 @@ AUTHOR_BOUND_AHEAD = frozenset({"first_seen_at", "last_seen_at"})
 def upsert_author_values(
     session: Session, values: Sequence[tuple[Any, ...]], *, bound_ahead: bool = False
 ) -> dict[tuple[str, str], AuthorState]:
-    """`upsert_authors` for rows given as tuples in `AUTHOR_COLUMNS` order; with `bound_ahead`
-    their `AUTHOR_BOUND_AHEAD` columns hold driver values (SQLite)."""
+    """Insert or update authors (rows as tuples in `AUTHOR_COLUMNS` order); returns their
+    current state keyed by (source, handle).
+
+    Counts are added, followers take the newest known value, first-seen keeps the oldest. With
+    `bound_ahead` the rows' `AUTHOR_BOUND_AHEAD` columns hold driver values (SQLite).
+    """
     if not values:
         return {}
     bound = AUTHOR_BOUND_AHEAD if bound_ahead else frozenset()
@@ -530,9 +519,15 @@ def _unchanged(value: Any) -> Any:
 def insert_mention_values(
     session: Session, values: Sequence[tuple[Any, ...]], *, bound_ahead: bool = False
 ) -> dict[tuple[str, str], int]:
-    """`insert_mentions` for rows given as tuples in `MENTION_COLUMNS` order: the bulk path
-    builds no dict per mention. With `bound_ahead`, the rows' `MENTION_BOUND_AHEAD` columns
-    hold what `mention_binder` made of them (SQLite)."""
+    """Insert what is new (rows as tuples in `MENTION_COLUMNS` order: no dict per mention) and
+    return the ids of the rows this call actually inserted.
+
+    ON CONFLICT DO NOTHING makes a concurrent or repeated insert harmless; only rows that came
+    back from RETURNING get cases, so a mention never opens two cases. Core, not the ORM: the
+    ORM's bulk insert splits rows by which values are None, one statement per pattern. With
+    `bound_ahead`, the rows' `MENTION_BOUND_AHEAD` columns hold what `mention_binder` made of
+    them (SQLite).
+    """
     if not values:
         return {}
     bound = MENTION_BOUND_AHEAD if bound_ahead else frozenset()
@@ -550,20 +545,6 @@ def _insert_mentions(dialect_name: str) -> Any:
         .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
         .returning(table.c.id, table.c.source, table.c.external_id)
     )
-
-
-def insert_mentions(session: Session, rows: Sequence[dict[str, Any]]) -> dict[tuple[str, str], int]:
-    """Insert what is new and return the ids of the rows this call actually inserted.
-
-    ON CONFLICT DO NOTHING makes a concurrent or repeated insert harmless; only rows that came
-    back from RETURNING get cases, so a mention never opens two cases. Core, not the ORM: the
-    ORM's bulk insert splits rows by which values are None, one statement per pattern.
-    """
-    if not rows:
-        return {}
-    stmt = _insert_mentions(session.get_bind().dialect.name)
-    result = returning_many(session.connection(), "insert_mentions", stmt, rows)
-    return {(source, external_id): mention_id for mention_id, source, external_id in result}
 
 
 @dataclass(frozen=True, slots=True)

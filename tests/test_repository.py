@@ -68,6 +68,16 @@ def _rows(prefix: str) -> list[dict[str, Any]]:
     ]
 
 
+def _insert(session: Any, rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
+    """`insert_mention_values` of rows written as dicts (their keys in MENTION_COLUMNS order)."""
+    return repository.insert_mention_values(session, [tuple(row.values()) for row in rows])
+
+
+def _upsert(session: Any, rows: list[dict[str, Any]]) -> dict[tuple[str, str], Any]:
+    """`upsert_author_values` of rows written as dicts (keys in AUTHOR_COLUMNS order)."""
+    return repository.upsert_author_values(session, [tuple(row.values()) for row in rows])
+
+
 def _stored(app: App, prefix: str) -> list[tuple[Any, ...]]:
     """The rows as the database holds them (text on SQLite, not decoded by SQLAlchemy)."""
     with app.engine.connect() as connection:
@@ -81,7 +91,7 @@ def _stored(app: App, prefix: str) -> list[tuple[Any, ...]]:
 
 
 def _mentions_insert(session: Any) -> Any:
-    """insert_mentions' statement, for SQLAlchemy's own executemany."""
+    """insert_mention_values' statement, for SQLAlchemy's own executemany."""
     return (
         repository._insert(session, MENTIONS)
         .on_conflict_do_nothing(index_elements=[MENTIONS.c.source, MENTIONS.c.external_id])
@@ -98,7 +108,7 @@ def app(db_url: str, tmp_path: Any) -> Any:
 
 def test_insert_mentions_stores_and_returns_what_sqlalchemy_would(app: App) -> None:
     with transaction(app.factory) as session:
-        ours = repository.insert_mentions(session, _rows("a"))
+        ours = _insert(session, _rows("a"))
         theirs = session.connection().execute(_mentions_insert(session), _rows("b")).all()
     assert sorted(ours) == [("x", f"a{i}") for i in range(1, 5)]
     assert len(theirs) == 4
@@ -111,11 +121,11 @@ def test_mention_values_are_the_table_columns_in_order() -> None:
     assert tuple(c.key for c in MENTIONS.c if c.key != "id") == repository.MENTION_COLUMNS
 
 
-def test_mention_values_store_what_the_mapping_path_stores(
+def test_mention_values_store_what_sqlalchemys_executemany_stores(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Tuples in MENTION_COLUMNS order: the same bytes and returned keys as dict rows, through
-    the compiled plan on SQLite (not a silent fallback to dicts)."""
+    """Tuples in MENTION_COLUMNS order: the same bytes and returned keys as SQLAlchemy's own
+    executemany of dict rows, through the compiled plan on SQLite (no silent fallback)."""
     built: list[int] = []
     to_mappings = repository.returning_many
     monkeypatch.setattr(
@@ -129,7 +139,7 @@ def test_mention_values_store_what_the_mapping_path_stores(
         again = repository.insert_mention_values(session, values[:2])
     monkeypatch.undo()
     with transaction(app.factory) as session:
-        theirs = repository.insert_mentions(session, _rows("b"))
+        theirs = session.connection().execute(_mentions_insert(session), _rows("b")).all()
     assert sorted(ours) == [("x", f"a{i}") for i in range(1, 5)]
     assert again == {}  # already stored: nothing comes back, nothing opens a case twice
     assert len(theirs) == 4
@@ -172,14 +182,18 @@ def _stored_authors(app: App, prefix: str) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in connection.execute(stmt)]
 
 
-def test_author_values_upsert_what_the_mapping_path_upserts(app: App) -> None:
+def test_author_values_upsert_what_sqlalchemys_executemany_upserts(app: App) -> None:
     """Twice each (insert, then the conflict's update), as tuples in AUTHOR_COLUMNS order and
-    as dicts; on SQLite also with the datetimes bound ahead by `mention_binder`."""
+    as SQLAlchemy's own executemany of dicts; on SQLite also with the datetimes bound ahead by
+    `mention_binder`."""
     assert tuple(_authors("a")[0]) == repository.AUTHOR_COLUMNS
     binder = repository.mention_binder(app.engine.dialect)
     for _ in range(2):
         with transaction(app.factory) as session:
-            theirs = repository.upsert_authors(session, _authors("a"))
+            upsert = repository._upsert_authors(app.engine.dialect.name)
+            theirs = repository._author_states(
+                session.connection().execute(upsert, _authors("a")).all()
+            )
             ours = repository.upsert_author_values(
                 session, [tuple(row.values()) for row in _authors("b")]
             )
@@ -203,9 +217,9 @@ def test_author_values_upsert_what_the_mapping_path_upserts(app: App) -> None:
 
 def test_only_rows_actually_inserted_come_back(app: App) -> None:
     with transaction(app.factory) as session:
-        first = repository.insert_mentions(session, _rows("a")[:2])
+        first = _insert(session, _rows("a")[:2])
     with transaction(app.factory) as session:
-        again = repository.insert_mentions(session, _rows("a"))
+        again = _insert(session, _rows("a"))
     assert set(first) == {("x", "a1"), ("x", "a2")}
     assert set(again) == {("x", "a3"), ("x", "a4")}
     assert not set(first.values()) & set(again.values())
@@ -223,7 +237,7 @@ def test_rows_beyond_one_page_go_in_several_statements(
 
     event.listen(app.engine, "before_cursor_execute", seen)
     with transaction(app.factory) as session:
-        inserted = repository.insert_mentions(session, rows)
+        inserted = _insert(session, rows)
     event.remove(app.engine, "before_cursor_execute", seen)
     inserts = [s for s in statements if s.startswith("INSERT INTO mentions")]
     if app.engine.dialect.name == "sqlite":  # the compiled plan was used, not the fallback
@@ -242,7 +256,7 @@ def test_rows_beyond_one_page_go_in_several_statements(
 
 def test_execute_many_updates_as_sqlalchemy_would(app: App) -> None:
     with transaction(app.factory) as session:
-        ids = repository.insert_mentions(session, _rows("a") + _rows("b"))
+        ids = _insert(session, _rows("a") + _rows("b"))
         stmt = update(MENTIONS).where(MENTIONS.c.id == bindparam("mention_id"))
         changes = [
             {"mention_id": ids[("x", f"{prefix}{i}")], "topic": f"t{i}", "raw": raw}
@@ -263,7 +277,7 @@ def _outbox(key: str, **fields: Any) -> dict[str, Any]:
 def test_a_refused_value_raises_sqlalchemys_error(app: App) -> None:
     naive = [_row("n1"), _row("n2", created_at=datetime(2026, 11, 22, 9, 0))]
     with pytest.raises(StatementError, match="naive datetime"), transaction(app.factory) as s:
-        repository.insert_mentions(s, naive)
+        _insert(s, naive)
     rows = [_outbox("o1"), _outbox("o2", created_at=datetime(2026, 1, 1))]
     with pytest.raises(StatementError, match="naive datetime"), transaction(app.factory) as s:
         repository.execute_many(s.connection(), "test.refused", insert(OUTBOX), rows)
@@ -273,7 +287,7 @@ def test_a_database_error_is_sqlalchemys_and_rolls_the_batch_back(app: App) -> N
     """The fast paths raise what SQLAlchemy would: here a foreign key the database refuses."""
     rows = [_row("f1"), _row("f2", author_id=999_999)]
     with pytest.raises(IntegrityError), transaction(app.factory) as session:
-        repository.insert_mentions(session, rows)
+        _insert(session, rows)
     with app.factory() as session:
         assert session.scalars(select(MentionRow.id)).all() == []
 
@@ -297,8 +311,8 @@ def test_known_keys_and_open_cases_read_what_sqlalchemys_expanding_in_reads(app:
         {**_row(f"k{i}"), "source": "reddit"} for i in range(1, 4)
     ]
     with transaction(app.factory) as session:
-        repository.insert_mentions(session, stored)
-        authors = repository.upsert_authors(session, _authors("o") + _authors("p"))
+        _insert(session, stored)
+        authors = _upsert(session, _authors("o") + _authors("p"))
         ids = sorted(a.id for a in authors.values())
         mention_ids = list(
             session.scalars(select(MENTIONS.c.id).order_by(MENTIONS.c.id).limit(len(ids)))
