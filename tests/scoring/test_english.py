@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
-from benchmarks.generate import full_text, write_jsonl
+from benchmarks.generate import full_text, generate
 from monitor.scoring.base import Thresholds, confidence
 from monitor.scoring.registry import EnglishScorer, english_coverage
 from monitor.scoring.vader import VaderScorer
@@ -129,10 +126,9 @@ def test_coverage_of_any_text_equals_english_coverage(text):
     same_coverage(text)
 
 
-def test_coverage_of_generated_mentions_equals_english_coverage(tmp_path: Path):
-    path = write_jsonl(tmp_path / "m.jsonl", 2000, 7)
-    for line in path.read_text(encoding="utf-8").splitlines():
-        same_coverage(full_text(json.loads(line)))
+def test_coverage_of_generated_mentions_equals_english_coverage():
+    for record in generate(2000, 7):  # the benchmark's mentions, without a file
+        same_coverage(full_text(record))
 
 
 def test_coverage_with_the_library_code(monkeypatch):
