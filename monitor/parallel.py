@@ -87,20 +87,25 @@ class Work(Generic[Tag]):
 
 
 def read_batches(
-    reader: RecordReader, batch_size: int, *, raw: bool = False
+    reader: RecordReader, batch_size: int, *, raw: bool = False, first: int | None = None
 ) -> Iterator[Work[int]]:
     """A file's batches, each tagged with the reader's byte offset after it (for progress).
 
     `raw` batches are `batch_size` lines of a JSON Lines file, left for the workers to parse;
-    otherwise a batch is `batch_size` valid mentions.
+    otherwise a batch is `batch_size` valid mentions. With `first`, the first batch holds that
+    many and each next one half as many again, up to `batch_size`: the storing process waits
+    for the first batch's analysis, and that wait is time the whole import waits. (Growing
+    faster, a batch's analysis takes longer than storing the two before it: more waits.)
     """
+    size = batch_size if first is None else max(1, min(first, batch_size))
     while not reader.eof:
         if raw:
-            yield Work(reader.read_lines(batch_size), 0, reader.offset)
-            continue
-        skipped_before = reader.skipped
-        mentions = reader.read(batch_size)
-        yield Work(mentions, reader.skipped - skipped_before, reader.offset)
+            yield Work(reader.read_lines(size), 0, reader.offset)
+        else:
+            skipped_before = reader.skipped
+            mentions = reader.read(size)
+            yield Work(mentions, reader.skipped - skipped_before, reader.offset)
+        size = min(size + size // 2 + 1, batch_size)
 
 
 #: A mention as plain values, in `Mention`'s field order (`Mention(*values)` rebuilds it).

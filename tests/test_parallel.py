@@ -359,3 +359,31 @@ def test_a_reimport_analyses_nothing_already_stored(generated, tmp_path, monkeyp
 def test_default_workers_keep_every_cpu_busy_and_one_for_storing(monkeypatch, cpus, workers):
     monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cpus)))
     assert default_workers() == workers
+
+
+@pytest.mark.parametrize("raw", [True, False], ids=["raw-lines", "mentions"])
+def test_batches_start_small_and_grow_to_the_batch_size_reading_every_line_once(generated, raw):
+    """The storing process waits for the first batch's analysis: it starts small."""
+    with generated.open("rb") as stream:
+        reader = RecordReader(stream, fmt="jsonl", connector="import", label=generated.name)
+        batches = list(read_batches(reader, 500, raw=raw, first=50))
+    parsed = [
+        work.batch.parse()[0] if not isinstance(work.batch, list) else work.batch
+        for work in batches
+    ]
+    sizes = [len(mentions) for mentions in parsed]
+    # Half as many again each time, then the batch size; the last holds what is left.
+    assert sizes == [50, 76, 115, 173, 260, 391, 500, 500, 500, 435]
+    assert sum(sizes) == LINES
+    ids = [m.external_id for mentions in parsed for m in mentions]
+    assert len(set(ids)) == LINES
+    offsets = [work.tag for work in batches]
+    assert offsets == sorted(offsets) and offsets[-1] == generated.stat().st_size
+
+
+def test_without_a_first_size_every_batch_has_the_batch_size(generated):
+    with generated.open("rb") as stream:
+        reader = RecordReader(stream, fmt="jsonl", connector="import", label=generated.name)
+        sizes = [len(work.batch.parse()[0]) for work in read_batches(reader, 1000, raw=True)]
+    # (an empty last batch when the file ends on a batch boundary: EOF shows on the next read)
+    assert [size for size in sizes if size] == [1000, 1000, 1000]
