@@ -531,10 +531,51 @@ def insert_mention_values(
     if not values:
         return {}
     bound = MENTION_BOUND_AHEAD if bound_ahead else frozenset()
+    if session.get_bind().dialect.name == "sqlite":
+        inserted = _insert_mentions_numbered(session.connection(), values, bound)
+        if inserted is not None:
+            return inserted
     result = _returning_tuples(
         session, "insert_mentions", _insert_mentions, MENTION_COLUMNS, values, bound=bound
     )
     return {(source, external_id): mention_id for mention_id, source, external_id in result}
+
+
+_LAST_MENTION_ID = "SELECT max(id) FROM mentions"
+_MENTIONS_AFTER = "SELECT id, source, external_id FROM mentions WHERE id > ?"
+
+
+def _insert_mentions_numbered(
+    connection: Connection, values: Sequence[tuple[Any, ...]], bound: frozenset[str]
+) -> dict[tuple[str, str], int] | None:
+    """SQLite: one executemany without RETURNING, the ids known without reading them back.
+
+    SQLite gives a new row the table's largest rowid plus one, and no other connection writes
+    while this transaction holds the write lock, so when every row went in they hold the ids
+    after the largest before, in order. Else (a conflict skipped some) the rows after that id
+    are read back. Multi-row INSERT … RETURNING cost about 4 µs more a mention, and building
+    its result rows one more. None: no compiled plan, take the RETURNING path.
+    """
+    stmt = _insert_mentions_plain()
+    plan = _plan_for(connection, "insert_mentions_numbered", stmt, MENTION_COLUMNS)
+    if plan is None or plan.names != MENTION_COLUMNS:
+        return None
+    params = _processed(plan, values, skip={MENTION_COLUMNS.index(c) for c in bound})
+    if params is None:
+        return None
+    before = connection.exec_driver_sql(_LAST_MENTION_ID).scalar() or 0
+    count = connection.exec_driver_sql(plan.sql, params).rowcount
+    if count == len(params):
+        return {(row[0], row[1]): before + offset for offset, row in enumerate(params, 1)}
+    rows = connection.exec_driver_sql(_MENTIONS_AFTER, (before,))
+    return {(source, external_id): mention_id for mention_id, source, external_id in rows}
+
+
+def _insert_mentions_plain() -> Any:
+    table: Any = MentionRow.__table__
+    return sqlite.insert(table).on_conflict_do_nothing(
+        index_elements=[table.c.source, table.c.external_id]
+    )
 
 
 def _insert_mentions(dialect_name: str) -> Any:

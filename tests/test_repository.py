@@ -228,8 +228,9 @@ def test_only_rows_actually_inserted_come_back(app: App) -> None:
 def test_rows_beyond_one_page_go_in_several_statements(
     app: App, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Multi-row INSERT … RETURNING (the authors' upsert), paged as SQLAlchemy pages it."""
     monkeypatch.setattr(app.engine.dialect, "insertmanyvalues_page_size", 3)
-    rows = [_row(f"p{i}") for i in range(8)]
+    rows = [tuple(r.values()) for prefix in "pq" for r in _authors(prefix)]
     statements: list[str] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
@@ -237,21 +238,52 @@ def test_rows_beyond_one_page_go_in_several_statements(
 
     event.listen(app.engine, "before_cursor_execute", seen)
     with transaction(app.factory) as session:
-        inserted = _insert(session, rows)
+        upserted = repository.upsert_author_values(session, rows)
     event.remove(app.engine, "before_cursor_execute", seen)
-    inserts = [s for s in statements if s.startswith("INSERT INTO mentions")]
+    inserts = [s for s in statements if s.startswith("INSERT INTO authors")]
     if app.engine.dialect.name == "sqlite":  # the compiled plan was used, not the fallback
         assert [s.count("), (") + 1 for s in inserts] == [3, 3, 2]  # as SQLAlchemy pages them
         version = app.engine.dialect.server_version_info
-        assert repository._PLANS[("insert_mentions", tuple(rows[0]), version)] is not None
+        key = ("upsert_authors", repository.AUTHOR_COLUMNS, version)
+        assert repository._PLANS[key] is not None
     else:  # psycopg's executemany of one statement, not SQLAlchemy's multi-row pages
         assert inserts == []
-        plan = repository._PLANS[("postgresql", "insert_mentions", tuple(rows[0]))]
+        plan = repository._PLANS[("postgresql", "upsert_authors", repository.AUTHOR_COLUMNS)]
         assert isinstance(plan, repository._NamedPlan)
-    assert sorted(inserted) == sorted(("x", f"p{i}") for i in range(8))
+    handles = [f"{prefix}{i}" for prefix in "pq" for i in range(1, 5)]
+    assert sorted(key[1] for key in upserted) == handles
     with app.factory() as session:
-        ids = session.scalars(select(MentionRow.id).order_by(MentionRow.external_id)).all()
-    assert [inserted[("x", f"p{i}")] for i in range(8)] == ids
+        stored = dict(session.execute(select(Author.handle, Author.id)).all())
+    assert {key[1]: state.id for key, state in upserted.items()} == stored
+
+
+def test_new_mentions_come_back_with_the_ids_they_were_stored_under(app: App) -> None:
+    """On SQLite one executemany without RETURNING, the ids counted on from the largest id;
+    when a conflict skipped rows, read back. Either way each key maps to its row's id."""
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    rows = [_row(f"n{i}") for i in range(7)]
+    with transaction(app.factory) as session:
+        _insert(session, [rows[1], rows[4]])  # stored before: the batch below conflicts
+    event.listen(app.engine, "before_cursor_execute", seen)
+    with transaction(app.factory) as session:
+        fresh = _insert(session, [_row(f"m{i}") for i in range(5)])
+        mixed = _insert(session, rows)
+    event.remove(app.engine, "before_cursor_execute", seen)
+    with app.factory() as session:
+        stored = dict(session.execute(select(MentionRow.external_id, MentionRow.id)).all())
+    assert {key[1]: id_ for key, id_ in fresh.items()} == {
+        f"m{i}": stored[f"m{i}"] for i in range(5)
+    }
+    assert {key[1]: id_ for key, id_ in mixed.items()} == {
+        f"n{i}": stored[f"n{i}"] for i in (0, 2, 3, 5, 6)
+    }
+    inserts = [s for s in statements if s.startswith("INSERT INTO mentions")]
+    if app.engine.dialect.name == "sqlite":
+        assert len(inserts) == 2 and not any("RETURNING" in s for s in inserts)
 
 
 def test_execute_many_updates_as_sqlalchemy_would(app: App) -> None:
