@@ -542,19 +542,22 @@ def insert_mention_values(
 
 
 _LAST_MENTION_ID = "SELECT max(id) FROM mentions"
-_MENTIONS_AFTER = "SELECT id, source, external_id FROM mentions WHERE id > ?"
+_MENTIONS_FROM = "SELECT id, source, external_id FROM mentions WHERE id >= ?"
 
 
 def _insert_mentions_numbered(
     connection: Connection, values: Sequence[tuple[Any, ...]], bound: frozenset[str]
 ) -> dict[tuple[str, str], int] | None:
-    """SQLite: one executemany without RETURNING, the ids known without reading them back.
+    """SQLite: one executemany without RETURNING, the ids known without reading rows back.
 
-    SQLite gives a new row the table's largest rowid plus one, and no other connection writes
-    while this transaction holds the write lock, so when every row went in they hold the ids
-    after the largest before, in order. Else (a conflict skipped some) the rows after that id
-    are read back. Multi-row INSERT … RETURNING cost about 4 µs more a mention, and building
-    its result rows one more. None: no compiled plan, take the RETURNING path.
+    The INSERT takes the database's write lock (before its first row, even one a conflict
+    skips) and keeps it until the transaction ends, and SQLite gives a new row the largest
+    rowid plus one: so the rows it inserted hold consecutive ids, ending at the largest now.
+    (The largest id is read after the INSERT, not before: a SELECT alone takes no lock, and
+    another importer could insert in between.) When every row went in, their ids follow in
+    order; else the few rows it inserted are read back. Multi-row INSERT … RETURNING cost
+    about 4 µs more a mention, and building its result rows one more. None: no compiled
+    plan, take the RETURNING path.
     """
     stmt = _insert_mentions_plain()
     plan = _plan_for(connection, "insert_mentions_numbered", stmt, MENTION_COLUMNS)
@@ -563,11 +566,13 @@ def _insert_mentions_numbered(
     params = _processed(plan, values, skip={MENTION_COLUMNS.index(c) for c in bound})
     if params is None:
         return None
-    before = connection.exec_driver_sql(_LAST_MENTION_ID).scalar() or 0
     count = connection.exec_driver_sql(plan.sql, params).rowcount
+    if count <= 0:
+        return {}
+    first = connection.exec_driver_sql(_LAST_MENTION_ID).scalar_one() - count + 1
     if count == len(params):
-        return {(row[0], row[1]): before + offset for offset, row in enumerate(params, 1)}
-    rows = connection.exec_driver_sql(_MENTIONS_AFTER, (before,))
+        return {(row[0], row[1]): first + offset for offset, row in enumerate(params)}
+    rows = connection.exec_driver_sql(_MENTIONS_FROM, (first,))
     return {(source, external_id): mention_id for mention_id, source, external_id in rows}
 
 

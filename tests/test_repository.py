@@ -286,6 +286,40 @@ def test_new_mentions_come_back_with_the_ids_they_were_stored_under(app: App) ->
         assert len(inserts) == 2 and not any("RETURNING" in s for s in inserts)
 
 
+def test_sqlite_ids_stay_right_when_another_importer_inserts_just_before(tmp_path: Any) -> None:
+    """The ids are counted back from the largest id read after the INSERT: another importer's
+    row committed just before it (a SELECT earlier in the transaction takes no lock) is not
+    counted as ours."""
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    app = App.open(make_config(url, tmp_path), upgrade=True)
+    other = App.open(make_config(url, tmp_path))
+    raced: list[str] = []
+
+    def another_importer_first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO mentions") and not raced:
+            raced.append(statement)
+            with transaction(other.factory) as session:
+                _insert(session, [_row("o1")])
+
+    try:
+        with transaction(app.factory) as session:
+            _insert(session, [_row("a1")])
+        event.listen(app.engine, "before_cursor_execute", another_importer_first)
+        with transaction(app.factory) as session:
+            session.execute(select(MentionRow.id)).all()  # as the duplicate check reads first
+            ours = _insert(session, [_row(f"k{i}") for i in range(3)])
+        event.remove(app.engine, "before_cursor_execute", another_importer_first)
+        with app.factory() as session:
+            stored = dict(session.execute(select(MentionRow.external_id, MentionRow.id)).all())
+    finally:
+        other.close()
+        app.close()
+    assert raced and "o1" in stored
+    assert {key[1]: id_ for key, id_ in ours.items()} == {
+        f"k{i}": stored[f"k{i}"] for i in range(3)
+    }
+
+
 def test_execute_many_updates_as_sqlalchemy_would(app: App) -> None:
     with transaction(app.factory) as session:
         ids = _insert(session, _rows("a") + _rows("b"))
