@@ -35,6 +35,8 @@ def test_the_entry_point_runs_every_benchmark_and_merges_its_results(tmp_path):
     assert size["import_summary"]["stored"] > 0
     assert size["reimport_summary"]["duplicates"] == size["import_summary"]["stored"]
     assert size["peak_rss_mib"] > 0
+    assert 0 < size["two_process_capacity"] <= 3  # two processes: at most 2, plus noise
+    assert len(size["raw"]["vader_two_processes_seconds"]) == ingest["repeats"]
 
     queue = results["queue"]["sqlite"]
     assert queue["cases"] == 2000 and sum(queue["statuses"].values()) == 2000
