@@ -541,23 +541,58 @@ def insert_mention_values(
     return {(source, external_id): mention_id for mention_id, source, external_id in result}
 
 
-_LAST_MENTION_ID = "SELECT max(id) FROM mentions"
+#: The tables whose new ids `_inserted_from` counts, and how to read their largest id.
+_LAST_ID = {"mentions": "SELECT max(id) FROM mentions", "cases": "SELECT max(id) FROM cases"}
+
+
+def _inserted_from(connection: Connection, table: str, sql: str, params: Any) -> tuple[int, int]:
+    """SQLite: executemany of an INSERT without RETURNING; (how many rows it inserted, the id
+    of the first of them).
+
+    The INSERT takes the database's write lock (before its first row, even one a conflict
+    skips) and keeps it until the transaction ends, and SQLite gives a new row the largest
+    rowid plus one: so the rows it inserted hold consecutive ids, in order, ending at the
+    largest now. (That id is read after the INSERT, not before: a SELECT alone takes no lock,
+    and another importer could insert in between.)
+    """
+    count: int = connection.exec_driver_sql(sql, params).rowcount
+    if count <= 0:
+        return 0, 0
+    last: int = connection.exec_driver_sql(_LAST_ID[table]).scalar_one()
+    return count, last - count + 1
+
+
+def insert_numbered(
+    connection: Connection, name: Hashable, stmt: UpdateBase, rows: Sequence[Mapping[str, Any]]
+) -> list[int] | None:
+    """The ids of `rows` inserted by `stmt`, a plain INSERT (no ON CONFLICT, no RETURNING), in
+    order: on SQLite one executemany, the ids counted as `_inserted_from` says. None elsewhere
+    (or without a compiled plan), where the caller inserts with RETURNING instead.
+    """
+    if connection.dialect.name != "sqlite" or not rows:
+        return None
+    plan = _plan_for(connection, name, stmt, tuple(rows[0]))
+    params = _parameters(plan, rows) if plan is not None else None
+    if plan is None or params is None:
+        return None
+    table: Any = stmt.table
+    count, first = _inserted_from(connection, table.name, plan.sql, params)
+    if count != len(params):  # a plain INSERT inserts every row or raises
+        raise RuntimeError(f"{name}: {count} of {len(params)} rows inserted")
+    return list(range(first, first + count))
+
+
 _MENTIONS_FROM = "SELECT id, source, external_id FROM mentions WHERE id >= ?"
 
 
 def _insert_mentions_numbered(
     connection: Connection, values: Sequence[tuple[Any, ...]], bound: frozenset[str]
 ) -> dict[tuple[str, str], int] | None:
-    """SQLite: one executemany without RETURNING, the ids known without reading rows back.
-
-    The INSERT takes the database's write lock (before its first row, even one a conflict
-    skips) and keeps it until the transaction ends, and SQLite gives a new row the largest
-    rowid plus one: so the rows it inserted hold consecutive ids, ending at the largest now.
-    (The largest id is read after the INSERT, not before: a SELECT alone takes no lock, and
-    another importer could insert in between.) When every row went in, their ids follow in
-    order; else the few rows it inserted are read back. Multi-row INSERT … RETURNING cost
-    about 4 µs more a mention, and building its result rows one more. None: no compiled
-    plan, take the RETURNING path.
+    """SQLite: one executemany without RETURNING, the ids counted (`_inserted_from`), not read
+    back: when every row went in, their ids follow in order; else (a conflict skipped some) the
+    rows it inserted are read back. Multi-row INSERT … RETURNING cost about 4 µs more a
+    mention, and building its result rows one more. None: no compiled plan, take the
+    RETURNING path.
     """
     stmt = _insert_mentions_plain()
     plan = _plan_for(connection, "insert_mentions_numbered", stmt, MENTION_COLUMNS)
@@ -566,10 +601,9 @@ def _insert_mentions_numbered(
     params = _processed(plan, values, skip={MENTION_COLUMNS.index(c) for c in bound})
     if params is None:
         return None
-    count = connection.exec_driver_sql(plan.sql, params).rowcount
-    if count <= 0:
+    count, first = _inserted_from(connection, "mentions", plan.sql, params)
+    if count == 0:
         return {}
-    first = connection.exec_driver_sql(_LAST_MENTION_ID).scalar_one() - count + 1
     if count == len(params):
         return {(row[0], row[1]): first + offset for offset, row in enumerate(params)}
     rows = connection.exec_driver_sql(_MENTIONS_FROM, (first,))

@@ -155,15 +155,20 @@ def _write(
     connection = session.connection()
     if opened:
         rows = [{**_columns(c), **c.row} for c in opened]
-        returned = repository.returning_many(
-            connection,
-            "intake.cases",
-            insert(CASES).returning(CASES.c.id, CASES.c.mention_id),
-            rows,
-        )
-        ids = {mention_id: case_id for case_id, mention_id in returned}
-        for case in opened:
-            case.id = ids[case.mention_id]
+        numbered = repository.insert_numbered(connection, "intake.cases", insert(CASES), rows)
+        if numbered is not None:  # SQLite
+            for case, case_id in zip(opened, numbered, strict=True):
+                case.id = case_id
+        else:
+            returned = repository.returning_many(
+                connection,
+                "intake.cases",
+                insert(CASES).returning(CASES.c.id, CASES.c.mention_id),
+                rows,
+            )
+            ids = {mention_id: case_id for case_id, mention_id in returned}
+            for case in opened:
+                case.id = ids[case.mention_id]
         repository.execute_many(
             connection,
             "intake.events",

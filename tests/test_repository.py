@@ -320,6 +320,72 @@ def test_sqlite_ids_stay_right_when_another_importer_inserts_just_before(tmp_pat
     }
 
 
+def _case_rows(mention_ids: list[int]) -> list[dict[str, Any]]:
+    return [
+        {
+            "source": "x",
+            "mention_id": mention_id,
+            "status": "new",
+            "priority": 0.5,
+            "reasons": ["r"],
+            "factors": {},
+            "mention_count": 1,
+            "opened_at": NOW,
+            "updated_at": NOW,
+            "reopened_count": 0,
+        }
+        for mention_id in mention_ids
+    ]
+
+
+def test_numbered_rows_get_the_ids_they_were_stored_under(tmp_path: Any) -> None:
+    """New cases on SQLite: one executemany, ids counted back from the largest id after it,
+    also when another connection inserted a case just before (as the mentions' test races)."""
+    url = f"sqlite:///{tmp_path / 'numbered.db'}"
+    app = App.open(make_config(url, tmp_path), upgrade=True)
+    other = App.open(make_config(url, tmp_path))
+    raced: list[str] = []
+
+    def another_case_first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith("INSERT INTO cases") and not raced:
+            raced.append(statement)
+            with transaction(other.factory) as session:
+                session.execute(insert(Case.__table__), _case_rows([99]))
+
+    try:
+        with transaction(app.factory) as session:
+            first = repository.insert_numbered(
+                session.connection(), "test.cases", insert(Case.__table__), _case_rows([1, 2])
+            )
+        event.listen(app.engine, "before_cursor_execute", another_case_first)
+        with transaction(app.factory) as session:
+            session.execute(select(Case.id)).all()  # a read first takes no lock
+            second = repository.insert_numbered(
+                session.connection(), "test.cases", insert(Case.__table__), _case_rows([3, 4, 5])
+            )
+        event.remove(app.engine, "before_cursor_execute", another_case_first)
+        with app.factory() as session:
+            stored = dict(session.execute(select(Case.mention_id, Case.id)).all())
+    finally:
+        other.close()
+        app.close()
+    assert raced and 99 in stored
+    assert first == [stored[1], stored[2]]
+    assert second == [stored[3], stored[4], stored[5]]
+
+
+def test_numbered_inserts_are_sqlites_only(app: App) -> None:
+    with transaction(app.factory) as session:
+        numbered = repository.insert_numbered(
+            session.connection(), "test.cases", insert(Case.__table__), _case_rows([1])
+        )
+        stored = list(session.scalars(select(Case.id)))
+    if app.engine.dialect.name == "sqlite":
+        assert numbered == stored
+    else:  # PostgreSQL inserts with RETURNING: nothing was inserted here
+        assert numbered is None and stored == []
+
+
 def test_execute_many_updates_as_sqlalchemy_would(app: App) -> None:
     with transaction(app.factory) as session:
         ids = _insert(session, _rows("a") + _rows("b"))
