@@ -8,6 +8,8 @@ tests pin that the stored bytes, the returned rows and the errors are those of
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -286,34 +288,51 @@ def test_new_mentions_come_back_with_the_ids_they_were_stored_under(app: App) ->
         assert len(inserts) == 2 and not any("RETURNING" in s for s in inserts)
 
 
-def test_sqlite_ids_stay_right_when_another_importer_inserts_just_before(tmp_path: Any) -> None:
-    """The ids are counted back from the largest id read after the INSERT: another importer's
-    row committed just before it (a SELECT earlier in the transaction takes no lock) is not
-    counted as ours."""
+@contextmanager
+def _another_writer_first(
+    tmp_path: Any, table: str, write: Callable[[Any], object]
+) -> Iterator[tuple[App, Callable[[], list[str]]]]:
+    """An app on a SQLite file, and `arm()`: from then on, its first INSERT INTO `table` lets
+    a second app on the same file commit `write` just before it (returns what it raced)."""
     url = f"sqlite:///{tmp_path / 'race.db'}"
     app = App.open(make_config(url, tmp_path), upgrade=True)
     other = App.open(make_config(url, tmp_path))
     raced: list[str] = []
 
-    def another_importer_first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("INSERT INTO mentions") and not raced:
+    def first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.startswith(f"INSERT INTO {table}") and not raced:
             raced.append(statement)
             with transaction(other.factory) as session:
-                _insert(session, [_row("o1")])
+                write(session)
+
+    def arm() -> list[str]:
+        event.listen(app.engine, "before_cursor_execute", first)
+        return raced
 
     try:
-        with transaction(app.factory) as session:
-            _insert(session, [_row("a1")])
-        event.listen(app.engine, "before_cursor_execute", another_importer_first)
-        with transaction(app.factory) as session:
-            session.execute(select(MentionRow.id)).all()  # as the duplicate check reads first
-            ours = _insert(session, [_row(f"k{i}") for i in range(3)])
-        event.remove(app.engine, "before_cursor_execute", another_importer_first)
-        with app.factory() as session:
-            stored = dict(session.execute(select(MentionRow.external_id, MentionRow.id)).all())
+        yield app, arm
     finally:
         other.close()
         app.close()
+
+
+def test_sqlite_ids_stay_right_when_another_importer_inserts_just_before(tmp_path: Any) -> None:
+    """The ids are counted back from the largest id read after the INSERT: another importer's
+    row committed just before it (a SELECT earlier in the transaction takes no lock) is not
+    counted as ours."""
+    other_row = _row("o1")
+    with _another_writer_first(tmp_path, "mentions", lambda s: _insert(s, [other_row])) as (
+        app,
+        arm,
+    ):
+        with transaction(app.factory) as session:
+            _insert(session, [_row("a1")])
+        raced = arm()
+        with transaction(app.factory) as session:
+            session.execute(select(MentionRow.id)).all()  # as the duplicate check reads first
+            ours = _insert(session, [_row(f"k{i}") for i in range(3)])
+        with app.factory() as session:
+            stored = dict(session.execute(select(MentionRow.external_id, MentionRow.id)).all())
     assert raced and "o1" in stored
     assert {key[1]: id_ for key, id_ in ours.items()} == {
         f"k{i}": stored[f"k{i}"] for i in range(3)
@@ -341,34 +360,23 @@ def _case_rows(mention_ids: list[int]) -> list[dict[str, Any]]:
 def test_numbered_rows_get_the_ids_they_were_stored_under(tmp_path: Any) -> None:
     """New cases on SQLite: one executemany, ids counted back from the largest id after it,
     also when another connection inserted a case just before (as the mentions' test races)."""
-    url = f"sqlite:///{tmp_path / 'numbered.db'}"
-    app = App.open(make_config(url, tmp_path), upgrade=True)
-    other = App.open(make_config(url, tmp_path))
-    raced: list[str] = []
-
-    def another_case_first(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        if statement.startswith("INSERT INTO cases") and not raced:
-            raced.append(statement)
-            with transaction(other.factory) as session:
-                session.execute(insert(Case.__table__), _case_rows([99]))
-
-    try:
+    cases = insert(Case.__table__)
+    with _another_writer_first(tmp_path, "cases", lambda s: s.execute(cases, _case_rows([99]))) as (
+        app,
+        arm,
+    ):
         with transaction(app.factory) as session:
             first = repository.insert_numbered(
-                session.connection(), "test.cases", insert(Case.__table__), _case_rows([1, 2])
+                session.connection(), "test.cases", cases, _case_rows([1, 2])
             )
-        event.listen(app.engine, "before_cursor_execute", another_case_first)
+        raced = arm()
         with transaction(app.factory) as session:
             session.execute(select(Case.id)).all()  # a read first takes no lock
             second = repository.insert_numbered(
-                session.connection(), "test.cases", insert(Case.__table__), _case_rows([3, 4, 5])
+                session.connection(), "test.cases", cases, _case_rows([3, 4, 5])
             )
-        event.remove(app.engine, "before_cursor_execute", another_case_first)
         with app.factory() as session:
             stored = dict(session.execute(select(Case.mention_id, Case.id)).all())
-    finally:
-        other.close()
-        app.close()
     assert raced and 99 in stored
     assert first == [stored[1], stored[2]]
     assert second == [stored[3], stored[4], stored[5]]
