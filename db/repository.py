@@ -558,6 +558,9 @@ def _inserted_from(connection: Connection, table: str, sql: str, params: Any) ->
     count: int = connection.exec_driver_sql(sql, params).rowcount
     if count <= 0:
         return 0, 0
+    if not connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+        # Autocommit: the lock went with the INSERT's own commit, another writer may follow.
+        raise RuntimeError(f"{table}: ids counted outside a transaction")
     last: int = connection.exec_driver_sql(_LAST_ID[table]).scalar_one()
     return count, last - count + 1
 

@@ -197,8 +197,8 @@ IMPORT_CHUNK = 4000
 """Lines analysed and stored at a time within a transaction: what sets the import's memory,
 since a worker holds one chunk and the importer one more per worker."""
 IMPORT_FIRST_CHUNK = 200
-"""Lines of the first chunk when workers analyse ahead; chunks then double up to
-`IMPORT_CHUNK`. Storing is the import's slower side, so the time it waits for the first
+"""Lines of the first chunk when workers analyse ahead; each next chunk is half as big again,
+up to `IMPORT_CHUNK`. Storing is the import's slower side, so the time it waits for the first
 chunk's analysis (0.6 s for 4,000 lines on two CPUs, forked workers warming up) adds to the
 whole import's."""
 

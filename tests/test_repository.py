@@ -382,6 +382,19 @@ def test_numbered_rows_get_the_ids_they_were_stored_under(tmp_path: Any) -> None
     assert second == [stored[3], stored[4], stored[5]]
 
 
+def test_numbered_inserts_refuse_to_count_ids_outside_a_transaction(tmp_path: Any) -> None:
+    """In autocommit the INSERT's lock ends with it: counting ids back would be a guess."""
+    app = App.open(make_config(f"sqlite:///{tmp_path / 'auto.db'}", tmp_path), upgrade=True)
+    try:
+        autocommit = app.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        with autocommit as connection, pytest.raises(RuntimeError, match="outside a transaction"):
+            repository.insert_numbered(
+                connection, "test.cases", insert(Case.__table__), _case_rows([1, 2])
+            )
+    finally:
+        app.close()
+
+
 def test_numbered_inserts_are_sqlites_only(app: App) -> None:
     with transaction(app.factory) as session:
         numbered = repository.insert_numbered(
