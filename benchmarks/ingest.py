@@ -14,8 +14,8 @@ directory, then, `--repeats` times, interleaved so that machine drift affects bo
 * a re-import of the same file into that database (every line is a duplicate);
 * raw VADER in two forked processes at once, each over all the texts: with the one-process
   time, `two_process_capacity` says how much throughput the machine's CPUs give together (2.0
-  for two free cores; about 1.3 on a VM whose two vCPUs share one core's hyperthreads). The
-  import runs three processes on those CPUs, the raw VADER baseline one.
+  for two free cores, less when the host shares them: 1.37–2.0 between runs on the VM of
+  benchmarks/README.md). The import runs three processes on those CPUs, the baseline one.
 
 The subprocess start-up (interpreter, imports, config, migrations, models) is measured by
 importing a one-line file the same way; its median is subtracted, and the un-subtracted figures

@@ -501,7 +501,8 @@ def mention_binder(dialect: Dialect) -> MentionBinder | None:
     where the bulk insert takes no values bound ahead (PostgreSQL)."""
     if dialect.name != "sqlite":
         return None
-    plan = _compile(dialect, _insert_mentions(dialect.name), MENTION_COLUMNS)
+    # The statement SQLite's bulk insert runs (`_insert_mentions_numbered`).
+    plan = _compile(dialect, _insert_mentions(dialect.name, returning=False), MENTION_COLUMNS)
     if plan is None or plan.names != MENTION_COLUMNS:
         return None
     processors = dict(plan.processed)
@@ -597,7 +598,7 @@ def _insert_mentions_numbered(
     mention, and building its result rows one more. None: no compiled plan, take the
     RETURNING path.
     """
-    stmt = _insert_mentions_plain()
+    stmt = _insert_mentions("sqlite", returning=False)
     plan = _plan_for(connection, "insert_mentions_numbered", stmt, MENTION_COLUMNS)
     if plan is None or plan.names != MENTION_COLUMNS:
         return None
@@ -613,21 +614,15 @@ def _insert_mentions_numbered(
     return {(source, external_id): mention_id for mention_id, source, external_id in rows}
 
 
-def _insert_mentions_plain() -> Any:
-    table: Any = MentionRow.__table__
-    return sqlite.insert(table).on_conflict_do_nothing(
-        index_elements=[table.c.source, table.c.external_id]
-    )
-
-
-def _insert_mentions(dialect_name: str) -> Any:
+def _insert_mentions(dialect_name: str, *, returning: bool = True) -> Any:
+    """New mentions, conflicts skipped; with `returning`, the keys and ids of those inserted
+    (without: SQLite's numbered insert, `_insert_mentions_numbered`)."""
     table = MentionRow.__table__
     module: Any = postgresql if dialect_name == "postgresql" else sqlite
-    return (
-        module.insert(table)
-        .on_conflict_do_nothing(index_elements=[table.c.source, table.c.external_id])
-        .returning(table.c.id, table.c.source, table.c.external_id)
+    stmt = module.insert(table).on_conflict_do_nothing(
+        index_elements=[table.c.source, table.c.external_id]
     )
+    return stmt.returning(table.c.id, table.c.source, table.c.external_id) if returning else stmt
 
 
 @dataclass(frozen=True, slots=True)
